@@ -1,0 +1,6 @@
+/**
+ * Every command of the CLI, in `--help` order. One file per command in this folder.
+ */
+import type { Command } from 'commander';
+
+export const commands: Array<() => Command> = [];

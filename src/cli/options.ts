@@ -1,0 +1,34 @@
+/**
+ * Options shared by the commands, so every command spells and documents them the same way.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+/** `--region`, `--profile`, `--name`, `--stack-name`: where the deployment lives. */
+export function addTargetOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--name <name>', 'agent name (runtime name is derived from it)').env('AGENTCORE_CLAUDE_NAME'))
+    .addOption(new Option('--stack-name <stack>', 'CloudFormation stack name (default: the agent name)').env('AGENTCORE_CLAUDE_STACK_NAME'))
+    .option('--region <region>', 'AWS region (default: deployment.json, AWS_REGION, or your profile)')
+    .option('--profile <profile>', 'named AWS profile for credentials (default: AWS_PROFILE / default chain)');
+}
+
+/** `--json`: stdout carries exactly one JSON document (the command's result); no spinners. */
+export function addJsonOption(command: Command): Command {
+  return command.option('--json', 'print the result as JSON on stdout (progress and messages go to stderr)');
+}
+
+/** Parse a positive integer flag value. */
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}".`);
+    return n;
+  };
+}
+
+/** Examples section appended to a command's `--help`. */
+export function withExamples(command: Command, examples: Array<[string, string]>): Command {
+  const width = Math.max(...examples.map(([cmd]) => cmd.length));
+  const text = examples.map(([cmd, what]) => `  $ ${cmd.padEnd(width)}  # ${what}`).join('\n');
+  return command.addHelpText('after', `\nExamples:\n${text}\n`);
+}

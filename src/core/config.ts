@@ -1,0 +1,122 @@
+/**
+ * Layered configuration (after aws-cdk-cli's user-configuration): defaults → project config file
+ * (`agentcore-claude.yaml`) → environment → flags, later layers winning. Pure: the caller reads
+ * the file and the environment and passes them in.
+ */
+import { z } from 'zod';
+import { UsageError } from './errors.js';
+
+/** Name of the project config file looked up in the current directory (YAML or JSON content). */
+export const CONFIG_FILE_NAME = 'agentcore-claude.yaml';
+
+/** Default agent name: becomes the runtime name (sanitized) and the default stack name. */
+export const DEFAULT_AGENT_NAME = 'agentcore-claude';
+
+/**
+ * The environment variables the CLI reads, and the setting each one supplies.
+ * (AWS_* variables are the AWS SDK's own; the SDK also reads them for credentials.)
+ */
+export const ENVIRONMENT_VARIABLES = {
+  AGENTCORE_CLAUDE_NAME: 'name',
+  AGENTCORE_CLAUDE_STACK_NAME: 'stackName',
+  AGENTCORE_CLAUDE_MODEL: 'model',
+  AWS_REGION: 'region',
+  AWS_DEFAULT_REGION: 'region',
+  AWS_PROFILE: 'profile',
+} as const satisfies Record<string, keyof Settings>;
+
+/** Settings that any layer may supply. All optional: defaults fill what is left. */
+export const settingsSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    stackName: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+    profile: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    skills: z.string().min(1).optional(),
+    idleTimeout: z.union([z.string(), z.number()]).optional(),
+    maxLifetime: z.union([z.string(), z.number()]).optional(),
+    withApi: z.boolean().optional(),
+  })
+  .strict();
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Where a resolved value came from; shown by `info` and in errors. */
+export type Source = 'flag' | 'env' | 'file' | 'default' | 'state';
+
+export interface ResolvedConfig {
+  name: string;
+  /** CloudFormation stack name; default `<name>` (stack names allow hyphens). */
+  stackName: string;
+  region?: string;
+  profile?: string;
+  model?: string;
+  skills?: string;
+  idleTimeout?: string | number;
+  maxLifetime?: string | number;
+  withApi?: boolean;
+  /** The layer each set value came from. */
+  sources: Partial<Record<keyof Settings, Source>>;
+}
+
+/**
+ * Validate the parsed content of the project config file.
+ * @throws UsageError naming the file and the offending key.
+ */
+export function parseConfigFile(content: unknown, path: string): Settings {
+  if (content === null || content === undefined) return {};
+  const parsed = settingsSchema.safeParse(content);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(top level)';
+    throw new UsageError(`Invalid config file ${path}: ${where}: ${issue?.message ?? 'invalid'}`, {
+      hint: `Allowed keys: ${Object.keys(settingsSchema.shape).join(', ')}.`,
+      code: 'BAD_CONFIG',
+    });
+  }
+  return parsed.data;
+}
+
+/** Settings supplied by the environment (see {@link ENVIRONMENT_VARIABLES}). */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
+  const out: Record<string, string> = {};
+  // AWS_DEFAULT_REGION first so AWS_REGION wins, as in the AWS SDK.
+  const keys = Object.keys(ENVIRONMENT_VARIABLES) as Array<keyof typeof ENVIRONMENT_VARIABLES>;
+  const ordered = ['AWS_DEFAULT_REGION' as const, ...keys.filter((key) => key !== 'AWS_DEFAULT_REGION')];
+  for (const key of ordered) {
+    const value = env[key];
+    if (value) out[ENVIRONMENT_VARIABLES[key]] = value;
+  }
+  return out as Settings;
+}
+
+/** Merge layers (lowest first) into a resolved configuration, recording each value's source. */
+export function resolveConfig(layers: { file?: Settings; env?: Settings; flags?: Settings }): ResolvedConfig {
+  const sources: ResolvedConfig['sources'] = {};
+  const merged: Settings = {};
+  for (const [source, layer] of [
+    ['file', layers.file],
+    ['env', layers.env],
+    ['flag', layers.flags],
+  ] as const) {
+    for (const [key, value] of Object.entries(layer ?? {})) {
+      if (value === undefined) continue;
+      (merged as Record<string, unknown>)[key] = value;
+      sources[key as keyof Settings] = source;
+    }
+  }
+  const name = merged.name ?? DEFAULT_AGENT_NAME;
+  if (!merged.name) sources.name = 'default';
+  const stackName = merged.stackName ?? defaultStackName(name);
+  if (!merged.stackName) sources.stackName = 'default';
+  return { ...merged, name, stackName, sources };
+}
+
+/**
+ * Default stack name for an agent name. CloudFormation stack names must match
+ * `[a-zA-Z][-a-zA-Z0-9]*` and be at most 128 characters (CreateStack API reference).
+ */
+export function defaultStackName(name: string): string {
+  const cleaned = name.replace(/[^a-zA-Z0-9-]+/g, '-').replace(/^[^a-zA-Z]+/, '').replace(/-+$/, '');
+  return (cleaned || 'agentcore-claude').slice(0, 128);
+}

@@ -1,0 +1,147 @@
+/**
+ * The one output host of the CLI (after aws-cdk-cli's CliIoHost and vercel's output).
+ *
+ * - Data (results, `--json` documents) goes to **stdout**; everything else (progress, info,
+ *   warnings, errors) goes to **stderr**, so `agentcore-claude info --json | jq` always works.
+ * - Spinners and colour only when stderr is a TTY and `CI` is not set; otherwise plain lines.
+ * - With `json: true`, human-oriented messages at level `info` are silenced; warnings and errors
+ *   still go to stderr.
+ */
+import ora, { type Ora } from 'ora';
+
+export interface IoHostOptions {
+  /** `--json`: stdout carries exactly one JSON document; info messages are silenced. */
+  json?: boolean;
+  /** `--quiet`: silence info messages too (warnings and errors still print). */
+  quiet?: boolean;
+  /** Streams, injectable for tests. Default: process.stdout / process.stderr / process.stdin. */
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Environment to read `CI` from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A running progress indicator: an ora spinner on a TTY, plain stderr lines otherwise. */
+export interface Progress {
+  /** Change the text (TTY: the spinner text; plain: printed as a new line only if changed). */
+  update(text: string): void;
+  /** Print a line above the spinner without stopping it. */
+  log(line: string): void;
+  succeed(text?: string): void;
+  fail(text?: string): void;
+  stop(): void;
+}
+
+export class IoHost {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  /** True when spinners/colour may be used: stderr is a TTY and `CI` is not set. */
+  readonly fancy: boolean;
+  /** True when the user can be asked questions: stdin and stderr are TTYs and `CI` is not set. */
+  readonly interactive: boolean;
+  private readonly out: NodeJS.WritableStream;
+  private readonly err: NodeJS.WritableStream & { isTTY?: boolean };
+
+  constructor(options: IoHostOptions = {}) {
+    const env = options.env ?? process.env;
+    this.out = options.stdout ?? process.stdout;
+    this.err = options.stderr ?? process.stderr;
+    const stdin = options.stdin ?? process.stdin;
+    const ci = isCi(env);
+    this.json = options.json ?? false;
+    this.quiet = options.quiet ?? false;
+    this.fancy = Boolean(this.err.isTTY) && !ci;
+    this.interactive = Boolean(stdin.isTTY) && Boolean(this.err.isTTY) && !ci;
+  }
+
+  /** Write data to stdout (a line is added). */
+  data(text: string): void {
+    this.out.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Write one JSON document to stdout: the `--json` contract. */
+  result(value: unknown): void {
+    this.out.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** A progress/info line on stderr; silenced by `--json` and `--quiet`. */
+  info(message: string): void {
+    if (this.json || this.quiet) return;
+    this.err.write(`${message}\n`);
+  }
+
+  /** A warning on stderr (never silenced). */
+  warn(message: string): void {
+    this.err.write(`${this.fancy ? '\u001b[33mwarning\u001b[39m' : 'warning'}: ${message}\n`);
+  }
+
+  /** An error on stderr (never silenced). */
+  error(message: string): void {
+    this.err.write(`${this.fancy ? '\u001b[31merror\u001b[39m' : 'error'}: ${message}\n`);
+  }
+
+  /** Start a progress indicator. Silent with `--json`/`--quiet` except for `fail`. */
+  progress(text: string): Progress {
+    const silent = this.json || this.quiet;
+    if (this.fancy && !silent) return new SpinnerProgress(ora({ text, stream: this.err }).start(), this.err);
+    return new PlainProgress(text, silent ? null : this.err, this.err);
+  }
+}
+
+/** True when running under CI (`CI` set to anything but `false`/`0`/empty). */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+class SpinnerProgress implements Progress {
+  constructor(
+    private readonly spinner: Ora,
+    private readonly stream: NodeJS.WritableStream,
+  ) {}
+  update(text: string): void {
+    this.spinner.text = text;
+  }
+  log(line: string): void {
+    this.spinner.clear();
+    this.stream.write(`${line}\n`);
+    this.spinner.render();
+  }
+  succeed(text?: string): void {
+    this.spinner.succeed(text);
+  }
+  fail(text?: string): void {
+    this.spinner.fail(text);
+  }
+  stop(): void {
+    this.spinner.stop();
+  }
+}
+
+class PlainProgress implements Progress {
+  private last: string;
+  constructor(
+    text: string,
+    private readonly stream: NodeJS.WritableStream | null,
+    private readonly failStream: NodeJS.WritableStream,
+  ) {
+    this.last = text;
+    this.stream?.write(`${text}\n`);
+  }
+  update(text: string): void {
+    if (text === this.last) return;
+    this.last = text;
+    this.stream?.write(`${text}\n`);
+  }
+  log(line: string): void {
+    this.stream?.write(`${line}\n`);
+  }
+  succeed(text?: string): void {
+    if (text) this.stream?.write(`${text}\n`);
+  }
+  fail(text?: string): void {
+    if (text) this.failStream.write(`${text}\n`);
+  }
+  stop(): void {}
+}
