@@ -1,0 +1,202 @@
+/**
+ * AgentCore data plane: `InvokeAgentRuntime` with a streamed (SSE) answer, runtime session ids,
+ * and translation of its errors into {@link CliError}s that say what to do.
+ */
+import { randomUUID } from 'node:crypto';
+import { InvokeAgentRuntimeCommand, type BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import { GetAgentRuntimeCommand, type BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
+
+/** AgentCore's limits on `runtimeSessionId` (InvokeAgentRuntime API: length 33–256). */
+export const RUNTIME_SESSION_ID_MIN_LENGTH = 33;
+export const RUNTIME_SESSION_ID_MAX_LENGTH = 256;
+
+/**
+ * Client-side deadline of one invocation by default: 60 minutes, AgentCore's own maximum for a
+ * streaming connection (its quota "Streaming maximum duration"; a synchronous request ends at 15).
+ */
+export const DEFAULT_INVOKE_TIMEOUT_MS = 60 * 60_000;
+
+/** The IAM action an invocation needs (named in access-denied errors). */
+export const INVOKE_ACTION = 'bedrock-agentcore:InvokeAgentRuntime';
+
+/** A fresh runtime session id: a random UUID (36 characters, above AgentCore's minimum of 33). */
+export function newRuntimeSessionId(): string {
+  return randomUUID();
+}
+
+/**
+ * Check a `--session` value before any call.
+ * @returns the id, unchanged.
+ * @throws UsageError (exit 2) when it is shorter than 33 or longer than 256 characters
+ *   (AgentCore's `runtimeSessionId` constraint) or contains whitespace.
+ */
+export function validateRuntimeSessionId(id: string, flag = '--session'): string {
+  if (id.length < RUNTIME_SESSION_ID_MIN_LENGTH || id.length > RUNTIME_SESSION_ID_MAX_LENGTH || /\s/.test(id)) {
+    throw new UsageError(
+      `${flag} "${id}" is not a valid runtime session id: AgentCore requires ${RUNTIME_SESSION_ID_MIN_LENGTH}–${RUNTIME_SESSION_ID_MAX_LENGTH} characters without spaces (got ${id.length}).`,
+      { hint: `Pass the session id printed at the end of a previous \`invoke\`, or omit ${flag} to start a new session.`, code: 'BAD_SESSION_ID' },
+    );
+  }
+  return id;
+}
+
+export interface InvokeRuntimeRequest {
+  runtimeArn: string;
+  /** Runtime endpoint; default `DEFAULT`. */
+  qualifier?: string;
+  runtimeSessionId: string;
+  /** The agent's request payload (serialized as JSON). */
+  payload: unknown;
+  /** What to ask for; default `text/event-stream` (live progress events). */
+  accept?: string;
+  /** Aborts the call and the body stream (deadline, Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export interface RuntimeInvocation {
+  /** The session id AgentCore answered with (the one sent, normally). */
+  runtimeSessionId: string;
+  /** Content type of the body: `text/event-stream` when the agent streams, else JSON. */
+  contentType: string;
+  /** The body, as it arrives. */
+  body: ReadableStream<Uint8Array>;
+}
+
+/**
+ * Call `InvokeAgentRuntime` and return as soon as the answer's headers arrive; the body streams.
+ * No client-side socket/request timeout applies (the SDK's Node handler has none by default);
+ * bound the call with `signal` instead. Throttling is retried by the client's adaptive retry mode.
+ * @throws the SDK's error as is; translate it with {@link translateInvokeError}.
+ */
+export async function invokeAgentRuntime(client: BedrockAgentCoreClient, request: InvokeRuntimeRequest): Promise<RuntimeInvocation> {
+  const output = await client.send(
+    new InvokeAgentRuntimeCommand({
+      agentRuntimeArn: request.runtimeArn,
+      qualifier: request.qualifier ?? 'DEFAULT',
+      runtimeSessionId: request.runtimeSessionId,
+      contentType: 'application/json',
+      accept: request.accept ?? 'text/event-stream',
+      payload: new TextEncoder().encode(JSON.stringify(request.payload)),
+    }),
+    { abortSignal: request.signal },
+  );
+  if (!output.response) throw new CliError('AgentCore answered InvokeAgentRuntime without a body.', { code: 'EMPTY_RESPONSE' });
+  return {
+    runtimeSessionId: output.runtimeSessionId ?? request.runtimeSessionId,
+    contentType: output.contentType ?? 'application/json',
+    body: output.response.transformToWebStream(),
+  };
+}
+
+/**
+ * Decode a `text/event-stream` body into the JSON value of each event's `data` (eventsource-parser).
+ * @throws CliError when an event's data is not JSON.
+ */
+export async function* sseJsonEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
+  const events = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).pipeThrough(new EventSourceParserStream());
+  for await (const event of events as unknown as AsyncIterable<{ data: string }>) {
+    if (!event.data) continue;
+    try {
+      yield JSON.parse(event.data);
+    } catch {
+      throw new CliError(`The agent sent an event that is not JSON: ${event.data.slice(0, 200)}`, { code: 'BAD_EVENT' });
+    }
+  }
+}
+
+export interface InvokeErrorContext {
+  runtimeArn: string;
+  region: string;
+  /** Control-plane client to look up the runtime's status when the call failed. */
+  control?: BedrockAgentCoreControlClient;
+  /** The deadline in ms, when it was the deadline that aborted the call. */
+  timeoutMs?: number;
+}
+
+/**
+ * Translate an InvokeAgentRuntime failure into a CliError with the next step:
+ * - AccessDeniedException → exit 3, names `bedrock-agentcore:InvokeAgentRuntime`;
+ * - a runtime that exists but is not `READY` (looked up with GetAgentRuntime) → exit 3 with its status;
+ * - ResourceNotFoundException → exit 3, run `deploy` or pass `--runtime-arn`/`--region`;
+ * - RuntimeClientError (the container answered with an error) → exit 1, see `logs`;
+ * - ThrottlingException left after the SDK's adaptive retries → exit 3;
+ * - a deadline → exit 3, naming `--timeout`.
+ */
+export async function translateInvokeError(error: unknown, context: InvokeErrorContext): Promise<CliError> {
+  if (error instanceof CliError) return error;
+  const name = (error as Error)?.name ?? '';
+  const message = errorMessage(error);
+  const where = `${context.runtimeArn} (${context.region})`;
+  if (name === 'AbortError' || name === 'TimeoutError') {
+    if (context.timeoutMs !== undefined) {
+      return new CliError(`No answer from the agent within ${Math.round(context.timeoutMs / 1000)} s; the run may still be going on in AWS.`, {
+        hint: 'Pass a longer --timeout (e.g. --timeout 90m), and check `agentcore-claude logs` and `agentcore-claude download` for its outputs.',
+        code: 'TIMEOUT',
+        cause: error,
+      });
+    }
+    return new CliError('The invocation was interrupted.', { exitCode: ExitCode.Interrupted, code: 'INTERRUPTED', cause: error });
+  }
+  if (name === 'AccessDeniedException') {
+    return new CliError(`Access denied calling InvokeAgentRuntime on ${where}: ${message}`, {
+      hint: `Your AWS identity needs the IAM permission ${INVOKE_ACTION} on this runtime (and its runtime-endpoint/*); use another --profile or ask an administrator.`,
+      code: 'ACCESS_DENIED',
+      cause: error,
+    });
+  }
+  if (name === 'RuntimeClientError') {
+    return new CliError(`The agent runtime answered with an error: ${message}`, {
+      exitCode: ExitCode.AgentError,
+      hint: 'See what the agent logged: agentcore-claude logs --since 15m',
+      code: 'AGENT_ERROR',
+      cause: error,
+    });
+  }
+  if (name === 'ThrottlingException' || name === 'ServiceQuotaExceededException') {
+    return new CliError(`AgentCore throttled the invocation even after retries: ${message}`, {
+      hint: 'Wait a little and run the command again; fewer parallel invocations help.',
+      code: 'THROTTLED',
+      cause: error,
+    });
+  }
+  const status = context.control ? await runtimeStatus(context.control, context.runtimeArn) : undefined;
+  if (status && status.status !== 'READY' && status.status !== 'NOT_FOUND') {
+    return new CliError(`The agent runtime is ${status.status}, not READY${status.failureReason ? `: ${status.failureReason}` : ''}.`, {
+      hint: status.status.endsWith('FAILED') ? 'Fix the cause and run `agentcore-claude deploy` again.' : 'Wait for it to become READY (`agentcore-claude info`), then retry.',
+      code: 'RUNTIME_NOT_READY',
+      cause: error,
+    });
+  }
+  if (name === 'ResourceNotFoundException' || status?.status === 'NOT_FOUND') {
+    return new CliError(`No agent runtime ${where}: ${message}`, {
+      hint: 'Run `agentcore-claude deploy` first, or pass --region / --runtime-arn for an existing runtime.',
+      code: 'RUNTIME_NOT_FOUND',
+      cause: error,
+    });
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new CliError('No AWS credentials found.', {
+      hint: 'Configure credentials (aws configure / aws sso login), set AWS_PROFILE, or pass --profile.',
+      code: 'NO_CREDENTIALS',
+      cause: error,
+    });
+  }
+  return new CliError(`InvokeAgentRuntime failed on ${where}: ${name ? `${name}: ` : ''}${message}`, { code: 'AWS_ERROR', cause: error });
+}
+
+/** The runtime id in a runtime ARN (`arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>`). */
+export function runtimeIdFromArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+async function runtimeStatus(control: BedrockAgentCoreControlClient, arn: string): Promise<{ status: string; failureReason?: string } | undefined> {
+  try {
+    const runtime = await control.send(new GetAgentRuntimeCommand({ agentRuntimeId: runtimeIdFromArn(arn) }));
+    return { status: runtime.status ?? 'UNKNOWN', failureReason: runtime.failureReason };
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return { status: 'NOT_FOUND' };
+    return undefined;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The Lambda bridge's handler, called locally with API Gateway REST proxy events. The AgentCore
+ * client is the real SDK client, pointed at the data-plane stand-in, which forwards to a scripted
+ * upstream playing the agent's `/invocations` (so status codes and bodies can be chosen per test).
+ * The last tests load the esbuild bundle (`dist/lambda/bridge.cjs`, made by `npm run build`).
+ */
+import { createRequire } from 'node:module';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler } from '../../src/lambda/bridge.js';
+import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
+import { sendJson, startHttpUpstream, type HttpUpstream } from '../support/http-upstream.js';
+
+const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/agentcore_claude-AbCdEf1234';
+const SESSION = 'a-session-id-that-is-long-enough-for-agentcore';
+
+let upstream: HttpUpstream;
+let dataPlane: DataPlaneStandIn;
+let client: BedrockAgentCoreClient;
+
+beforeAll(async () => {
+  upstream = await startHttpUpstream();
+  dataPlane = await startDataPlane({ [ARN]: upstream.url });
+  client = new BedrockAgentCoreClient({
+    region: 'us-east-1',
+    endpoint: dataPlane.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+});
+afterAll(async () => {
+  client?.destroy();
+  await dataPlane?.stop();
+  await upstream?.stop();
+});
+beforeEach(() => {
+  dataPlane.fail(undefined);
+  dataPlane.invocations.length = 0;
+  upstream.requests.length = 0;
+  upstream.answer((_req, res) => sendJson(res, 200, { result: 'done', is_error: false }));
+});
+
+function event(body: string | null, extra: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  return { httpMethod: 'POST', path: '/invoke', resource: '/invoke', body, isBase64Encoded: false, headers: {}, ...extra } as unknown as APIGatewayProxyEvent;
+}
+
+const handler = () => createHandler({ client, runtimeArn: ARN });
+
+describe('Lambda bridge', () => {
+  it('invokes the runtime with the agent payload and returns its JSON with CORS headers', async () => {
+    const res = await handler()(event(JSON.stringify({ prompt: 'Create hello.py', max_turns: 3, allowed_tools: 'Write,Read', permission_mode: 'acceptEdits' })));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ result: 'done', is_error: false });
+    expect(res.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' });
+    const [call] = dataPlane.invocations;
+    expect(call).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', accept: 'application/json' });
+    expect(call!.sessionId!.length).toBeGreaterThanOrEqual(33);
+    expect(res.headers!['X-Runtime-Session-Id']).toBe(call!.sessionId);
+    expect(JSON.parse(upstream.requests[0]!.body)).toEqual({
+      input: { prompt: 'Create hello.py', max_turns: 3, allowed_tools: 'Write,Read', permission_mode: 'acceptEdits' },
+    });
+  });
+
+  it('passes a given session_id through as the runtime session id', async () => {
+    await handler()(event(JSON.stringify({ prompt: 'go on', session_id: SESSION })));
+    expect(upstream.requests[0]!.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe(SESSION);
+  });
+
+  it('accepts a base64-encoded body', async () => {
+    const res = await handler()({ ...event(Buffer.from('{"prompt":"hi"}').toString('base64')), isBase64Encoded: true });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(upstream.requests[0]!.body).input.prompt).toBe('hi');
+  });
+
+  it.each([
+    ['missing body', null, 'Missing request body'],
+    ['bad JSON', '{"prompt": ', 'Request body is not valid JSON'],
+    ['no prompt', '{"max_turns": 2}', 'Missing prompt'],
+    ['empty prompt', '{"prompt": "  "}', 'Missing prompt'],
+    ['short session id', '{"prompt": "x", "session_id": "short"}', 'Invalid session_id'],
+  ])('answers 400 with a JSON error for %s, without calling AgentCore', async (_name, body, error) => {
+    const res = await handler()(event(body));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error });
+    expect(JSON.parse(res.body).details).toEqual(expect.any(String));
+    expect(res.headers!['Access-Control-Allow-Origin']).toBe('*');
+    expect(dataPlane.invocations).toHaveLength(0);
+  });
+
+  it("keeps the agent's status when the runtime answers with an error", async () => {
+    upstream.answer((_req, res) => sendJson(res, 500, { error: 'Claude Code exited with code 1' }));
+    const res = await handler()(event('{"prompt": "fail"}'));
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'The agent returned an error', details: expect.stringContaining('(500)') });
+  });
+
+  it('passes an agent-reported error (is_error, status 200) through unchanged', async () => {
+    upstream.answer((_req, res) => sendJson(res, 200, { result: 'max turns reached', is_error: true }));
+    const res = await handler()(event('{"prompt": "long"}'));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ result: 'max turns reached', is_error: true });
+  });
+
+  it.each([
+    ['AccessDeniedException', 502, 'bedrock-agentcore:InvokeAgentRuntime'],
+    ['ResourceNotFoundException', 502, 'ResourceNotFoundException'],
+    ['ThrottlingException', 429, 'Rate exceeded'],
+    ['ValidationException', 400, 'ValidationException'],
+  ] as const)('maps AWS %s to %i with details', async (name, status, detail) => {
+    dataPlane.fail({ name });
+    const res = await handler()(event('{"prompt": "x"}'));
+    expect(res.statusCode).toBe(status);
+    expect(res.body).toContain(detail);
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('answers 504 before the Lambda itself times out', async () => {
+    upstream.answer(() => new Promise(() => undefined)); // never answers
+    const res = await handler()(event('{"prompt": "slow"}'), { getRemainingTimeInMillis: () => 2_500 });
+    expect(res.statusCode).toBe(504);
+    expect(JSON.parse(res.body).error).toMatch(/did not finish in time/);
+  });
+});
+
+describe('Lambda bridge bundle (dist/lambda/bridge.cjs)', () => {
+  const bundle = resolve(__dirname, '../../dist/lambda/bridge.cjs');
+
+  it('fits an inline CloudFormation ZipFile (4,096 characters) and exports handler', () => {
+    expect(statSync(bundle).size).toBeLessThanOrEqual(4096);
+    const mod = createRequire(import.meta.url)(bundle);
+    expect(typeof mod.handler).toBe('function');
+  });
+
+  it('runs as Lambda would: runtime ARN from AGENT_RUNTIME_ARN, SDK from the runtime', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AGENT_RUNTIME_ARN: ARN,
+      AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: dataPlane.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+    try {
+      const { handler: bundled } = createRequire(import.meta.url)(bundle);
+      const res = await bundled(event('{"prompt": "from the bundle"}'), { getRemainingTimeInMillis: () => 900_000 });
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(upstream.requests[0]!.body).input.prompt).toBe('from the bundle');
+    } finally {
+      process.env = saved;
+    }
+  });
+});
