@@ -111,7 +111,9 @@ export interface InvokeErrorContext {
   region: string;
   /** Control-plane client to look up the runtime's status when the call failed. */
   control?: BedrockAgentCoreControlClient;
-  /** The deadline in ms, when it was the deadline that aborted the call. */
+  /** The signal the call ran with: when it fired, its reason says deadline or interruption. */
+  signal?: AbortSignal;
+  /** The deadline in ms (for the message). */
   timeoutMs?: number;
 }
 
@@ -122,16 +124,19 @@ export interface InvokeErrorContext {
  * - ResourceNotFoundException → exit 3, run `deploy` or pass `--runtime-arn`/`--region`;
  * - RuntimeClientError (the container answered with an error) → exit 1, see `logs`;
  * - ThrottlingException left after the SDK's adaptive retries → exit 3;
- * - a deadline → exit 3, naming `--timeout`.
+ * - the deadline (`signal` aborted with a TimeoutError) → exit 3, naming `--timeout`; another
+ *   abort (Ctrl-C) → exit 130.
  */
 export async function translateInvokeError(error: unknown, context: InvokeErrorContext): Promise<CliError> {
   if (error instanceof CliError) return error;
   const name = (error as Error)?.name ?? '';
   const message = errorMessage(error);
   const where = `${context.runtimeArn} (${context.region})`;
-  if (name === 'AbortError' || name === 'TimeoutError') {
-    if (context.timeoutMs !== undefined) {
-      return new CliError(`No answer from the agent within ${Math.round(context.timeoutMs / 1000)} s; the run may still be going on in AWS.`, {
+  if (context.signal?.aborted || name === 'AbortError' || name === 'TimeoutError') {
+    const reason = (context.signal?.reason as Error | undefined)?.name ?? name;
+    if (reason === 'TimeoutError') {
+      const within = context.timeoutMs === undefined ? 'in time' : `within ${Math.round(context.timeoutMs / 1000)} s`;
+      return new CliError(`No answer from the agent ${within}; the run may still be going on in AWS.`, {
         hint: 'Pass a longer --timeout (e.g. --timeout 90m), and check `agentcore-claude logs` and `agentcore-claude download` for its outputs.',
         code: 'TIMEOUT',
         cause: error,

@@ -1,0 +1,171 @@
+/**
+ * The AgentCore transport (`src/aws/invoke.ts`) through the real SDK client and the data-plane
+ * stand-in: request shape, live streaming of SSE events, session ids, deadlines, and the
+ * translation of AWS errors. The runtime-status lookup uses aws-sdk-client-mock, because moto
+ * makes every runtime READY at once and a CREATING/UPDATE_FAILED runtime cannot be produced there.
+ */
+import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import { BedrockAgentCoreControlClient, GetAgentRuntimeCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  invokeAgentRuntime,
+  newRuntimeSessionId,
+  runtimeIdFromArn,
+  sseJsonEvents,
+  translateInvokeError,
+  validateRuntimeSessionId,
+} from '../../src/aws/invoke.js';
+import { CliError, ExitCode, UsageError } from '../../src/core/errors.js';
+import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
+import { sendJson, startHttpUpstream, type HttpUpstream } from '../support/http-upstream.js';
+
+const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/agentcore_claude-AbCdEf1234';
+
+let upstream: HttpUpstream;
+let dataPlane: DataPlaneStandIn;
+let client: BedrockAgentCoreClient;
+
+beforeAll(async () => {
+  upstream = await startHttpUpstream();
+  dataPlane = await startDataPlane({ [ARN]: upstream.url });
+  client = new BedrockAgentCoreClient({
+    region: 'us-east-1',
+    endpoint: dataPlane.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+});
+afterAll(async () => {
+  client?.destroy();
+  await dataPlane?.stop();
+  await upstream?.stop();
+});
+beforeEach(() => {
+  dataPlane.fail(undefined);
+  dataPlane.invocations.length = 0;
+  upstream.requests.length = 0;
+});
+
+describe('runtime session ids', () => {
+  it('makes fresh ids AgentCore accepts, different each time', () => {
+    const a = newRuntimeSessionId();
+    expect(a.length).toBeGreaterThanOrEqual(33);
+    expect(validateRuntimeSessionId(a)).toBe(a);
+    expect(newRuntimeSessionId()).not.toBe(a);
+  });
+
+  it.each(['short', 'x'.repeat(32), 'x'.repeat(257), `${'x'.repeat(20)} ${'y'.repeat(20)}`])('refuses %j with a usage error naming --session', (id) => {
+    expect(() => validateRuntimeSessionId(id)).toThrow(UsageError);
+    expect(() => validateRuntimeSessionId(id)).toThrow(/--session/);
+  });
+
+  it('takes the runtime id from a runtime ARN', () => {
+    expect(runtimeIdFromArn(ARN)).toBe('agentcore_claude-AbCdEf1234');
+  });
+});
+
+describe('invokeAgentRuntime', () => {
+  it('sends the payload, session id, qualifier and Accept, and streams SSE events as they come', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    upstream.answer(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ type: 'text', text: 'working' })}\n\n`);
+      await released; // the second event only goes out once the client has seen the first
+      res.write(`data: ${JSON.stringify({ type: 'result', result: 'done' })}\n\n`);
+      res.end();
+    });
+    const session = newRuntimeSessionId();
+    const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: session, payload: { input: { prompt: 'hi' } } });
+    expect(invocation.runtimeSessionId).toBe(session);
+    expect(invocation.contentType).toBe('text/event-stream');
+    const seen: unknown[] = [];
+    for await (const event of sseJsonEvents(invocation.body)) {
+      seen.push(event);
+      if (seen.length === 1) release();
+    }
+    expect(seen).toEqual([{ type: 'text', text: 'working' }, { type: 'result', result: 'done' }]);
+    expect(dataPlane.invocations[0]).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', sessionId: session, accept: 'text/event-stream', contentType: 'application/json' });
+    expect(JSON.parse(upstream.requests[0]!.body)).toEqual({ input: { prompt: 'hi' } });
+  });
+
+  it('stops at the deadline and says which flag gives more time', async () => {
+    upstream.answer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"type":"text","text":"started"}\n\n'); // then silence
+    });
+    const signal = AbortSignal.timeout(300);
+    const error = await (async () => {
+      const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal });
+      for await (const _event of sseJsonEvents(invocation.body));
+    })().catch((e: unknown) => e);
+    const translated = await translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', signal, timeoutMs: 300 });
+    expect(translated.code).toBe('TIMEOUT');
+    expect(translated.hint).toMatch(/--timeout/);
+    expect(translated.exitCode).toBe(ExitCode.Infrastructure);
+  });
+  it('reports Ctrl-C (an abort that is not the deadline) as interrupted', async () => {
+    upstream.answer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"type":"text","text":"started"}\n\n');
+    });
+    const controller = new AbortController();
+    const error = await (async () => {
+      const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal: controller.signal });
+      for await (const _event of sseJsonEvents(invocation.body)) controller.abort();
+    })().catch((e: unknown) => e);
+    const translated = await translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', signal: controller.signal, timeoutMs: 60_000 });
+    expect(translated.exitCode).toBe(ExitCode.Interrupted);
+  });
+});
+
+describe('translateInvokeError', () => {
+  async function failWith(name: Parameters<DataPlaneStandIn['fail']>[0], control?: BedrockAgentCoreControlClient): Promise<CliError> {
+    dataPlane.fail(name);
+    const error = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e);
+    return translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', control });
+  }
+
+  it('names the missing IAM action on access denied (exit 3)', async () => {
+    const error = await failWith({ name: 'AccessDeniedException' });
+    expect(error.exitCode).toBe(ExitCode.Infrastructure);
+    expect(`${error.message}\n${error.hint}`).toContain('bedrock-agentcore:InvokeAgentRuntime');
+  });
+
+  it('reports an error answered by the agent container as an agent error (exit 1)', async () => {
+    upstream.answer((_req, res) => sendJson(res, 500, { error: 'boom' }));
+    const error = await translateInvokeError(
+      await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e),
+      { runtimeArn: ARN, region: 'us-east-1' },
+    );
+    expect(error.exitCode).toBe(ExitCode.AgentError);
+    expect(error.hint).toMatch(/logs/);
+  });
+
+  it('says to deploy when the runtime does not exist', async () => {
+    const control = mockClient(BedrockAgentCoreControlClient);
+    control.on(GetAgentRuntimeCommand).rejects(Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' }));
+    const error = await failWith({ name: 'ResourceNotFoundException' }, new BedrockAgentCoreControlClient({ region: 'us-east-1' }));
+    control.restore();
+    expect(error.code).toBe('RUNTIME_NOT_FOUND');
+    expect(error.hint).toMatch(/agentcore-claude deploy/);
+  });
+
+  it.each([
+    ['UPDATING', undefined, /UPDATING, not READY/],
+    ['UPDATE_FAILED', 'image not found', /UPDATE_FAILED, not READY: image not found/],
+  ])('says the runtime status (%s) when the runtime is not READY', async (status, failureReason, message) => {
+    const control = mockClient(BedrockAgentCoreControlClient);
+    control.on(GetAgentRuntimeCommand, { agentRuntimeId: 'agentcore_claude-AbCdEf1234' }).resolves({ status: status as never, failureReason });
+    const error = await failWith({ name: 'ConflictException', message: 'Runtime is not ready' }, new BedrockAgentCoreControlClient({ region: 'us-east-1' }));
+    control.restore();
+    expect(error.code).toBe('RUNTIME_NOT_READY');
+    expect(error.message).toMatch(message);
+  });
+
+  it('gives up on throttling after the retries with a clear message', async () => {
+    const error = await failWith({ name: 'ThrottlingException' });
+    expect(error.code).toBe('THROTTLED');
+  });
+});
