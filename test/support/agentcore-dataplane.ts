@@ -144,7 +144,7 @@ async function handle(
       accept: recorded.accept ?? '*/*',
       [SESSION_HEADER]: recorded.sessionId,
     },
-    body,
+    body: new Uint8Array(body),
   });
   if (!forwarded.ok) {
     // AgentCore does not pass a failing container's body through: it reports the status.
