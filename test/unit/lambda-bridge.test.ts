@@ -64,6 +64,13 @@ describe('Lambda bridge', () => {
     });
   });
 
+  it('answers the CORS preflight (OPTIONS) itself, without calling AgentCore', async () => {
+    const res = await handler()(event(null, { httpMethod: 'OPTIONS' }));
+    expect(res.statusCode).toBe(204);
+    expect(res.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type,X-Api-Key', 'Access-Control-Allow-Methods': 'OPTIONS,POST' });
+    expect(dataPlane.invocations).toHaveLength(0);
+  });
+
   it('passes a given session_id through as the runtime session id', async () => {
     await handler()(event(JSON.stringify({ prompt: 'go on', session_id: SESSION })));
     expect(upstream.requests[0]!.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe(SESSION);

@@ -107,3 +107,67 @@ describe('templates/infrastructure.yaml', () => {
     expect(outputsMarker).toBeGreaterThan(text.indexOf('ExecutionRoleArn:'));
   });
 });
+
+describe('templates/infrastructure.yaml — HTTP API (Condition CreateApi)', () => {
+  const api = Object.entries(template.Resources as Record<string, { Type: string; Condition?: string; Properties: any }>).filter(([id]) => id.startsWith('Api'));
+
+  it('creates every HTTP API resource and output only when EnableApi is true', () => {
+    expect(api.map(([, r]) => r.Type)).toEqual(
+      expect.arrayContaining([
+        'AWS::ApiGateway::RestApi',
+        'AWS::ApiGateway::Resource',
+        'AWS::ApiGateway::Method',
+        'AWS::ApiGateway::Deployment',
+        'AWS::ApiGateway::Stage',
+        'AWS::ApiGateway::ApiKey',
+        'AWS::ApiGateway::UsagePlan',
+        'AWS::ApiGateway::UsagePlanKey',
+        'AWS::Lambda::Function',
+        'AWS::Lambda::Permission',
+        'AWS::IAM::Role',
+      ]),
+    );
+    for (const [id, resource] of api) expect(resource.Condition, id).toBe('CreateApi');
+    expect(template.Outputs.ApiEndpoint.Condition).toBe('CreateApi');
+    expect(template.Outputs.ApiKeyId).toEqual(expect.objectContaining({ Condition: 'CreateApi', Value: { Ref: 'ApiKey' } }));
+  });
+
+  it('requires an API key on POST /invoke, proxies to the bridge, and answers the CORS preflight without a key', () => {
+    const post = template.Resources.ApiInvokePost.Properties;
+    expect(post).toMatchObject({ HttpMethod: 'POST', ApiKeyRequired: true, Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', TimeoutInMillis: { Ref: 'ApiIntegrationTimeoutMs' } } });
+    expect(template.Resources.ApiInvokeResource.Properties.PathPart).toBe('invoke');
+    expect(template.Resources.ApiInvokeOptions.Properties).toMatchObject({ HttpMethod: 'OPTIONS', ApiKeyRequired: false });
+    expect(template.Resources.ApiStage.Properties.StageName).toBe('prod');
+    expect(template.Parameters.ApiIntegrationTimeoutMs.Default).toBe(29000);
+  });
+
+  it('throttles with a usage plan of 10 requests/s, burst 20, 1,000 a day (parameters)', () => {
+    const plan = template.Resources.ApiUsagePlan.Properties;
+    expect(plan.Throttle).toEqual({ RateLimit: { Ref: 'ApiRateLimit' }, BurstLimit: { Ref: 'ApiBurstLimit' } });
+    expect(plan.Quota).toEqual({ Limit: { Ref: 'ApiDailyQuota' }, Period: 'DAY' });
+    expect([template.Parameters.ApiRateLimit.Default, template.Parameters.ApiBurstLimit.Default, template.Parameters.ApiDailyQuota.Default]).toEqual([10, 20, 1000]);
+    expect(template.Resources.ApiUsagePlanKey.Properties).toMatchObject({ KeyId: { Ref: 'ApiKey' }, KeyType: 'API_KEY' });
+  });
+
+  it('runs the bridge for up to 900 s with 512 MB, its code inline and the runtime ARN in its environment', () => {
+    const fn = template.Resources.ApiBridgeFunction.Properties;
+    expect(fn).toMatchObject({ Handler: 'index.handler', Timeout: 900, MemorySize: 512, Code: { ZipFile: { Ref: 'ApiBridgeCode' } } });
+    expect(fn.Runtime).toMatch(/^nodejs(20|22)\.x$/);
+    expect(fn.Environment.Variables).toEqual({ AGENT_RUNTIME_ARN: { Ref: 'AgentRuntimeArn' } });
+  });
+
+  it("lets the bridge's role invoke only this runtime (and write its own logs)", () => {
+    const statements = template.Resources.ApiBridgeRole.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    const invoke = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('bedrock')));
+    expect(invoke).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'bedrock-agentcore:InvokeAgentRuntime', Resource: [{ Ref: 'AgentRuntimeArn' }, { 'Fn::Sub': '${AgentRuntimeArn}/runtime-endpoint/*' }] }),
+    ]);
+    const others = statements.filter((s: any) => !invoke.includes(s));
+    for (const s of others) {
+      expect([s.Action].flat().every((a: string) => a.startsWith('logs:'))).toBe(true);
+      expect(s.Resource).toEqual({ 'Fn::GetAtt': ['ApiBridgeLogGroup', 'Arn'] });
+    }
+    expect(JSON.stringify(statements)).not.toContain('"*"');
+    expect(template.Resources.ApiBridgePermission.Properties.Principal).toBe('apigateway.amazonaws.com');
+  });
+});
