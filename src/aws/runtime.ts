@@ -107,6 +107,13 @@ async function withPropagationRetry<T>(call: () => Promise<T>, options: RetryOpt
 }
 
 function translate(error: unknown): unknown {
+  if (awsErrorName(error) === 'ConflictException') {
+    return new CliError(`AgentCore refused the change: ${errorMessage(error)}`, {
+      hint: 'Another create/update of this runtime is still in progress; wait for it (agentcore-claude info), then run `agentcore-claude deploy` again.',
+      code: 'RUNTIME_CONFLICT',
+      cause: error,
+    });
+  }
   if (isRolePropagationError(error)) {
     return new CliError(`AgentCore cannot assume the execution role: ${errorMessage(error)}`, {
       hint: 'IAM changes can take a few minutes to propagate; run `agentcore-claude deploy` again shortly.',

@@ -26,8 +26,8 @@ let dir: string;
 let contextDir: string;
 const dockerLog = () => join(dir, 'docker.log');
 
-async function run(args: string[]) {
-  const env: Record<string, string | undefined> = {
+function runEnv(): Record<string, string | undefined> {
+  return {
     ...process.env,
     ...moto.env,
     PATH: `${FAKE_DOCKER_DIR}:${process.env.PATH}`,
@@ -37,8 +37,11 @@ async function run(args: string[]) {
     AGENTCORE_CLAUDE_STATE: undefined,
     AGENTCORE_CLAUDE_CONTEXT: contextDir,
   };
+}
+
+async function run(args: string[]) {
   await writeFile(dockerLog(), '');
-  const result = await execa('node', [BIN, 'deploy', ...args], { cwd: dir, env, extendEnv: false, reject: false });
+  const result = await execa('node', [BIN, 'deploy', ...args], { cwd: dir, env: runEnv(), extendEnv: false, reject: false });
   const docker = (await readFile(dockerLog(), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { argv: string[]; stdin?: string });
   return { ...result, docker };
 }
@@ -197,6 +200,27 @@ describe('agentcore-claude deploy (built binary, moto_server, fake docker)', () 
     const state = JSON.parse(await readFile(join(dir, 'deployment.json'), 'utf8'));
     expect(state).toMatchObject({ imageTag: newTag, runtime: { version: '2' } });
     expect(result.stderr).toMatch(/not waiting \(--no-wait\)/);
+  });
+
+  it('Ctrl-C while waiting says what is still running in AWS and that deploy again is safe (exit 130)', async () => {
+    await writeFile(join(contextDir, 'NEW_FILE.txt'), 'and another\n');
+    const child = execa('node', [BIN, 'deploy'], { cwd: dir, env: runEnv(), extendEnv: false, reject: false });
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`deploy never reached the runtime wait:\n${stderr}`)), 30_000);
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/Runtime agentcore_claude version 3: UPDATING/.test(stderr)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain('Interrupted. Still running in AWS: AgentCore update of runtime agentcore_claude.');
+    expect(result.stderr).toContain('Running `agentcore-claude deploy` again is safe');
   });
 
   it('usage errors exit 2 before touching AWS; --help shows examples', async () => {
