@@ -25,7 +25,7 @@ export function deploymentState(previous: DeploymentState | undefined, applied: 
     model: target.model,
     runtime: { name: target.runtimeName, id: runtime?.id ?? '', arn: runtime?.arn ?? '', version: runtime?.version ?? '' },
     ...(same && previous.api ? { api: previous.api } : {}),
-    ...(target.lifecycle ? { lifecycle: target.lifecycle } : {}),
+    ...(applied.lifecycle ? { lifecycle: applied.lifecycle } : {}),
     createdAt: same ? previous.createdAt : now.toISOString(),
     updatedAt: now.toISOString(),
   };

@@ -12,6 +12,7 @@ import { createRuntime, updateRuntime, waitForRuntimeVersion, type RetryOptions,
 import { callerIdentity } from '../aws/sts.js';
 import type { PollOptions } from '../aws/wait.js';
 import type { ResolvedConfig } from '../core/config.js';
+import type { LifecycleSettings } from '../core/duration.js';
 import { CliError } from '../core/errors.js';
 import { planDeploy, planRuntimeAction, type CurrentRuntime, type CurrentStack, type DeployPlan, type DesiredStack } from '../core/plan.js';
 import type { DeploymentState } from '../core/state.js';
@@ -65,6 +66,8 @@ export interface ApplyState {
   outputs: Record<string, string>;
   imageUri?: string;
   runtime?: RuntimeRef;
+  /** The runtime's lifecycle settings after apply (asked for, or kept from the runtime). */
+  lifecycle?: LifecycleSettings;
 }
 
 /** One step of apply. `activity` says what keeps running in AWS if the user interrupts it. */
@@ -202,8 +205,13 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
     activity: ({ plan }) => `AgentCore ${plan.runtime.action} of runtime ${plan.runtime.name}`,
     async run(state, clients) {
       const { io } = options;
-      const desired = runtimeConfig(state.target, state.outputs, state.plan.image.tag);
-      if (!desired) throw new CliError('The stack outputs lack the repository, role or bucket.', { code: 'MISSING_OUTPUTS' });
+      const wanted = runtimeConfig(state.target, state.outputs, state.plan.image.tag);
+      if (!wanted) throw new CliError('The stack outputs lack the repository, role or bucket.', { code: 'MISSING_OUTPUTS' });
+      // An update replaces the whole configuration: lifecycle settings not asked for this time are
+      // kept from the runtime rather than reset to AgentCore's defaults.
+      const lifecycle = wanted.lifecycle ?? definedLifecycle(current?.config.lifecycle);
+      const desired = lifecycle ? { ...wanted, lifecycle } : wanted;
+      state.lifecycle = lifecycle;
       // Decide again with the real stack outputs (the plan may not have known them).
       const decision = planRuntimeAction(current, desired);
       state.plan.runtime.action = decision.action;
@@ -234,6 +242,12 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
       }
     },
   };
+}
+
+function definedLifecycle(lifecycle: LifecycleSettings | undefined): LifecycleSettings | undefined {
+  if (!lifecycle) return undefined;
+  const defined = Object.fromEntries(Object.entries(lifecycle).filter(([, value]) => value !== undefined));
+  return Object.keys(defined).length ? defined : undefined;
 }
 
 /** Write deployment.json atomically, unless only its timestamp would change. */

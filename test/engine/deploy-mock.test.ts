@@ -347,6 +347,16 @@ describe('deploy engine (mocked AWS)', () => {
     expect(JSON.parse(await readFile(t.statePath, 'utf8')).lifecycle).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
   });
 
+  it('an update without lifecycle flags keeps the runtime\'s lifecycle (an update replaces the whole configuration)', async () => {
+    control.on(GetAgentRuntimeCommand, { agentRuntimeId: 'my_agent-abc123' }).resolves(runtimeResponse('READY', 'c-old', { lifecycleConfiguration: { idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 } }));
+    control.on(UpdateAgentRuntimeCommand).resolves({ agentRuntimeId: 'my_agent-abc123', agentRuntimeArn: 'arn:rt', agentRuntimeVersion: '4', status: 'UPDATING', lastUpdatedAt: new Date() });
+    control.on(GetAgentRuntimeCommand, { agentRuntimeVersion: '4' }).resolves(runtimeResponse('READY', tag, { agentRuntimeVersion: '4' }));
+    const result = await deploy(t.context(), t.options());
+    expect(result.plan.runtime).toMatchObject({ action: 'update', reasons: ['image'] });
+    expect(control.commandCalls(UpdateAgentRuntimeCommand)[0]!.args[0].input.lifecycleConfiguration).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
+    expect(result.state?.lifecycle).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
+  });
+
   it('a failed docker build shows the build error tail and changes no runtime', async () => {
     ecr.on(DescribeImagesCommand).rejects(awsError('ImageNotFoundException', 'no'));
     process.env.FAKE_DOCKER_EXIT_BUILD = '1';
