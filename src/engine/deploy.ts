@@ -93,7 +93,7 @@ export interface DeployResult {
  */
 export async function deploy(ctx: DeployContext, options: DeployOptions): Promise<DeployResult> {
   const { io } = ctx;
-  const target = resolveTarget(ctx.config, ctx.region);
+  const target = resolveTarget(ctx.config, ctx.region, ctx.state);
   if (target.runtimeName !== target.agentName) io.info(`Runtime name: "${target.agentName}" → ${target.runtimeName} (AgentCore allows [a-zA-Z][a-zA-Z0-9_]{0,47})`);
   const clients = ctx.aws();
   const identity = await callerIdentity(clients);
