@@ -39,6 +39,7 @@ else if (argv[0] === 'buildx' && argv[1] === 'build') {
       config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: `sha256:${digest}` },
       layers: [],
     });
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // keep the fake's output to what docker prints
     await new ECRClient({}).send(new PutImageCommand({ repositoryName, imageTag: tag, imageManifest }));
     console.log(`#9 pushing ${image} done`);
   }
