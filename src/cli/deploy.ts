@@ -64,7 +64,7 @@ export function deployCommand(): Command {
     const region = requireRegion(ctx.config);
     let activity: string | undefined;
     const onSigint = () => {
-      const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing was deployed yet.';
+      const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing is left running in AWS.';
       process.stderr.write(`\nInterrupted. ${running}\n  → Running \`agentcore-claude deploy\` again is safe: it continues from what exists.\n`);
       process.exit(ExitCode.Interrupted);
     };

@@ -13,7 +13,7 @@ import { callerIdentity } from '../aws/sts.js';
 import type { PollOptions } from '../aws/wait.js';
 import type { ResolvedConfig } from '../core/config.js';
 import type { LifecycleSettings } from '../core/duration.js';
-import { CliError } from '../core/errors.js';
+import { CliError, ExitCode } from '../core/errors.js';
 import { planDeploy, planRuntimeAction, type CurrentRuntime, type CurrentStack, type DeployPlan, type DesiredStack } from '../core/plan.js';
 import type { DeploymentState } from '../core/state.js';
 import type { IoHost } from '../io/host.js';
@@ -70,10 +70,10 @@ export interface ApplyState {
   lifecycle?: LifecycleSettings;
 }
 
-/** One step of apply. `activity` says what keeps running in AWS if the user interrupts it. */
+/** One step of apply. `activity` says what keeps running in AWS if the user interrupts it (undefined: nothing). */
 export interface ApplyStep {
   name: string;
-  activity: (state: ApplyState) => string;
+  activity: (state: ApplyState) => string | undefined;
   run: (state: ApplyState, clients: AwsClients) => Promise<void>;
 }
 
@@ -108,8 +108,14 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
     if (gathered.changeSetName) await deleteChangeSet(clients, target.stackName, gathered.changeSetName);
     return { dryRun: true, plan, stateWritten: false };
   }
-  if (plan.image.action === 'build') await checkDocker();
-  if (plan.stack.action === 'recreate') await confirmRecreate(io, plan, options.yes);
+  try {
+    if (plan.image.action === 'build') await checkDocker();
+    if (plan.stack.action === 'recreate') await confirmRecreate(io, plan, options.yes);
+  } catch (error) {
+    // Leave no unexecuted change set behind.
+    if (gathered.changeSetName) await deleteChangeSet(clients, target.stackName, gathered.changeSetName).catch(() => undefined);
+    throw error;
+  }
 
   const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
   const state: ApplyState = { target, plan, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
@@ -143,7 +149,7 @@ async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | unde
   io.warn(`Stack ${plan.stack.name} is in ROLLBACK_COMPLETE: its first creation failed, and CloudFormation can only delete such a stack. Deploy will delete it and create it again.`);
   if (yes) return;
   if (!(await askConfirm(io, `Delete stack ${plan.stack.name} and create it again?`, { flag: '--yes' }))) {
-    throw new CliError('Deploy cancelled: the stack was left as it is.', { exitCode: 2, code: 'CANCELLED', hint: 'Run `agentcore-claude deploy --yes` to delete and recreate it.' });
+    throw new CliError('Deploy cancelled: the stack was left as it is.', { exitCode: ExitCode.Usage, code: 'CANCELLED', hint: 'Run `agentcore-claude deploy --yes` to delete and recreate it.' });
   }
 }
 
@@ -151,7 +157,7 @@ async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | unde
 function stackStep(options: StepOptions, desired: DesiredStack, changeSetName: string | undefined): ApplyStep {
   return {
     name: 'stack',
-    activity: ({ plan }) => `CloudFormation ${plan.stack.action} of stack ${plan.stack.name}`,
+    activity: ({ plan }) => (plan.stack.action === 'none' ? undefined : `CloudFormation ${plan.stack.action} of stack ${plan.stack.name}`),
     async run(state, clients) {
       const { plan } = state;
       const { io } = options;
@@ -182,7 +188,7 @@ function stackStep(options: StepOptions, desired: DesiredStack, changeSetName: s
 function imageStep(options: StepOptions): ApplyStep {
   return {
     name: 'image',
-    activity: () => 'nothing (the image build runs locally)',
+    activity: () => undefined, // the build runs locally and stops with us
     async run(state, clients) {
       const repositoryUri = state.outputs.EcrRepositoryUri;
       if (!repositoryUri) throw new CliError('The stack has no EcrRepositoryUri output.', { code: 'NO_REPOSITORY' });
@@ -202,7 +208,7 @@ function imageStep(options: StepOptions): ApplyStep {
 function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined): ApplyStep {
   return {
     name: 'runtime',
-    activity: ({ plan }) => `AgentCore ${plan.runtime.action} of runtime ${plan.runtime.name}`,
+    activity: ({ plan }) => (plan.runtime.action === 'none' ? undefined : `AgentCore ${plan.runtime.action} of runtime ${plan.runtime.name}`),
     async run(state, clients) {
       const { io } = options;
       const wanted = runtimeConfig(state.target, state.outputs, state.plan.image.tag);
