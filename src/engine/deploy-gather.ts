@@ -101,12 +101,14 @@ export async function gatherDeploy(
   if (described && !described.status.endsWith('_IN_PROGRESS') && described.status !== 'ROLLBACK_COMPLETE') {
     current = { ...described, templateBody: await readTemplateBody(clients, target.stackName) };
   }
+  // Throws for stacks deploy cannot act on, before anything else is read.
+  const stackAction = planStackAction(current, desired).action;
   const [repository, runtime, changeSet] = await Promise.all([
     current?.outputs.EcrRepositoryUri && current.outputs.EcrRepositoryName
       ? imageTagExists(clients, current.outputs.EcrRepositoryName, imageTag).then((hasTag) => ({ uri: current!.outputs.EcrRepositoryUri!, hasTag }))
       : undefined,
     findRuntimeByName(clients, target.runtimeName).then((found) => (found ? getRuntime(clients, found.id) : undefined)),
-    planStackAction(current, desired).action === 'update' ? createUpdateChangeSet(clients, desired, poll) : undefined,
+    stackAction === 'update' ? createUpdateChangeSet(clients, desired, poll) : undefined,
   ]);
   const apiEnabled = (desired.parameters.EnableApi ?? current?.parameters.EnableApi) === 'true';
   return {
