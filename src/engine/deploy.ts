@@ -62,6 +62,8 @@ export interface DeployOptions {
 export interface ApplyState {
   target: DeployTarget;
   plan: DeployPlan;
+  /** The stack as wanted (template body, parameters): for steps that update it again (e.g. `--with-api`). */
+  desiredStack: DesiredStack;
   account: string;
   outputs: Record<string, string>;
   imageUri?: string;
@@ -118,10 +120,11 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   }
 
   const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
-  const state: ApplyState = { target, plan, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
+  const desiredStack = { ...gathered.input.stack.desired, parameters: plan.stack.parameters };
+  const state: ApplyState = { target, plan, desiredStack, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
   const stepOptions: StepOptions = { io, poll: { ...poll, deadline }, wait: options.wait ?? true, retry: options.retry, contextDir: options.contextDir };
   const steps = [
-    stackStep(stepOptions, gathered.input.stack.desired, gathered.changeSetName),
+    stackStep(stepOptions, gathered.changeSetName),
     imageStep(stepOptions),
     runtimeStep(stepOptions, gathered.input.runtime.current),
     ...(options.extraSteps ?? []),
@@ -154,7 +157,7 @@ async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | unde
 }
 
 /** Create, update (execute the planned change set), or delete + recreate the stack; read its outputs. */
-function stackStep(options: StepOptions, desired: DesiredStack, changeSetName: string | undefined): ApplyStep {
+function stackStep(options: StepOptions, changeSetName: string | undefined): ApplyStep {
   return {
     name: 'stack',
     activity: ({ plan }) => (plan.stack.action === 'none' ? undefined : `CloudFormation ${plan.stack.action} of stack ${plan.stack.name}`),
@@ -170,7 +173,7 @@ function stackStep(options: StepOptions, desired: DesiredStack, changeSetName: s
           result = await executeChangeSet(clients, plan.stack.name, changeSetName, watch);
         } else {
           if (plan.stack.action === 'recreate') await deleteStack(clients, plan.stack.name, watch);
-          result = await createStack(clients, { ...desired, parameters: plan.stack.parameters }, watch);
+          result = await createStack(clients, state.desiredStack, watch);
         }
         // Some CloudFormation implementations (moto after a CREATE change set) omit Outputs: describe again.
         const outputs = Object.keys(result.outputs).length ? result.outputs : ((await describeStack(clients, plan.stack.name))?.outputs ?? {});
