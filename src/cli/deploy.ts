@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { deploy } from '../engine/deploy.js';
+import { stageContextWithSkills } from '../engine/skills.js';
 import { createContext, requireRegion } from './context.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
@@ -26,6 +27,7 @@ interface DeployFlags {
   wait: boolean;
   timeout: number;
   context?: string;
+  skills?: string;
 }
 
 export function deployCommand(): Command {
@@ -40,7 +42,8 @@ export function deployCommand(): Command {
     .option('--dry-run', 'print the plan and stop; change nothing')
     .option('--no-wait', 'do not wait for the runtime version to become READY')
     .option('--timeout <seconds>', 'give up waiting for the stack and runtime after this many seconds', positiveInt('--timeout'), 1800)
-    .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'));
+    .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'))
+    .option('--skills <dir>', 'bundle Claude skills (<dir>/<name>/SKILL.md) into the image; validated before any build');
   addJsonOption(command);
   withExamples(command, [
     ['agentcore-claude deploy', 'deploy (or update) the agent "agentcore-claude"'],
@@ -49,6 +52,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --name my-agent --region ap-northeast-1', 'another agent in Tokyo (model jp.anthropic…)'],
     ['agentcore-claude deploy --yes --json', 'non-interactive deploy, result as JSON'],
     ['agentcore-claude deploy --idle-timeout 30m --max-lifetime 4h', 'runtime lifecycle settings'],
+    ['agentcore-claude deploy --skills ./skills', 'bundle ./skills/<name>/SKILL.md into the image'],
   ]);
   return command.action(async (flags: DeployFlags) => {
     const ctx = await createContext({
@@ -68,6 +72,10 @@ export function deployCommand(): Command {
       process.stderr.write(`\nInterrupted. ${running}\n  → Running \`agentcore-claude deploy\` again is safe: it continues from what exists.\n`);
       process.exit(ExitCode.Interrupted);
     };
+    const baseContext = resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container'));
+    const skillsDir = flags.skills ?? ctx.config.skills;
+    const staged = skillsDir ? await stageContextWithSkills(baseContext, skillsDir) : undefined;
+    if (staged) ctx.io.info(`Bundling ${staged.skills.length} skill(s): ${staged.skills.map((s) => s.name).join(', ')}`);
     process.once('SIGINT', onSigint);
     try {
       const result = await deploy(
@@ -77,7 +85,7 @@ export function deployCommand(): Command {
           dryRun: flags.dryRun,
           wait: flags.wait,
           timeoutSeconds: flags.timeout,
-          contextDir: resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container')),
+          contextDir: staged?.dir ?? baseContext,
           templatePath: resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml'),
           onActivity: (text) => {
             activity = text;
@@ -87,6 +95,7 @@ export function deployCommand(): Command {
       if (flags.json) ctx.io.result(result.dryRun ? { dryRun: true, plan: result.plan } : { dryRun: false, plan: result.plan, state: result.state, stateFile: ctx.statePath, stateWritten: result.stateWritten });
     } finally {
       process.removeListener('SIGINT', onSigint);
+      await staged?.cleanup();
     }
   });
 }
