@@ -2,5 +2,6 @@
  * Every command of the CLI, in `--help` order. One file per command in this folder.
  */
 import type { Command } from 'commander';
+import { downloadCommand } from './download.js';
 
-export const commands: Array<() => Command> = [];
+export const commands: Array<() => Command> = [downloadCommand];
