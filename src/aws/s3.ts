@@ -114,11 +114,11 @@ export async function listAllVersions(s3: S3Client, bucket: string): Promise<Ver
 }
 
 /**
- * Delete every object version and delete marker, then the bucket itself.
+ * Delete every object version and delete marker of the bucket (it stays, empty).
  * DeleteObjects takes at most 1,000 keys per call (S3 API reference).
- * @returns the number of versions deleted. A bucket that is already gone counts as done.
+ * @returns the number of versions and delete markers deleted (0 when the bucket is gone).
  */
-export async function deleteBucketAndContents(s3: S3Client, bucket: string): Promise<number> {
+export async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
   const ids = await listAllVersions(s3, bucket);
   try {
     for (let i = 0; i < ids.length; i += 1000) {
@@ -130,12 +130,25 @@ export async function deleteBucketAndContents(s3: S3Client, bucket: string): Pro
         throw new Error(`${failed.length} objects could not be deleted (first: ${failed[0]?.Key}: ${failed[0]?.Message})`);
       }
     }
-    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
   } catch (error) {
     if (isNotFound(error)) return ids.length;
-    throw translateAwsError(error, 's3:DeleteObjectVersion / s3:DeleteBucket', `Cannot delete bucket ${bucket}`);
+    throw translateAwsError(error, 's3:DeleteObjectVersion', `Cannot empty bucket ${bucket}`);
   }
   return ids.length;
+}
+
+/**
+ * Empty the bucket (every version), then delete it. A bucket already gone counts as done.
+ * @returns the number of versions and delete markers deleted.
+ */
+export async function deleteBucketAndContents(s3: S3Client, bucket: string): Promise<number> {
+  const count = await emptyBucket(s3, bucket);
+  try {
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!isNotFound(error)) throw translateAwsError(error, 's3:DeleteBucket', `Cannot delete bucket ${bucket}`);
+  }
+  return count;
 }
 
 function awsNoBucket(error: unknown): boolean {

@@ -61,16 +61,17 @@ export async function logicalIdsOf(cfn: CloudFormationClient, stackName: string,
 export async function deleteStackAndWait(
   cfn: CloudFormationClient,
   stackName: string,
-  options: { retain?: string[]; timeoutMs?: number; intervalMs?: number; onPoll?: (status: string) => void } = {},
+  options: { retain?: string[]; timeoutMs?: number; intervalMs?: number; onPoll?: (status: string) => void; displayName?: string } = {},
 ): Promise<{ status: string; reason?: string }> {
-  const stackId = (await describeStack(cfn, stackName))?.stackId;
+  const current = await describeStack(cfn, stackName);
+  const stackId = current?.stackId;
   if (!stackId) return { status: 'DELETE_COMPLETE' };
-  const current = await describeStack(cfn, stackId);
+  const label = options.displayName ?? stackName;
   const retain = current?.status === 'DELETE_FAILED' && options.retain?.length ? options.retain : undefined;
   try {
     await cfn.send(new DeleteStackCommand({ StackName: stackId, RetainResources: retain }));
   } catch (error) {
-    throw translateAwsError(error, 'cloudformation:DeleteStack', `Cannot delete stack ${stackName}`);
+    throw translateAwsError(error, 'cloudformation:DeleteStack', `Cannot delete stack ${label}`);
   }
   const deadline = Date.now() + (options.timeoutMs ?? 1_800_000);
   let interval = options.intervalMs ?? 2_000;
@@ -81,7 +82,7 @@ export async function deleteStackAndWait(
     options.onPoll?.(stack.status);
     if (stack.status === 'DELETE_FAILED') return { status: stack.status, reason: stack.statusReason };
     if (Date.now() > deadline) {
-      throw new CliError(`Stack ${stackName} is still ${stack.status} after waiting.`, {
+      throw new CliError(`Stack ${label} is still ${stack.status} after waiting.`, {
         hint: 'Watch it in the CloudFormation console; run `agentcore-claude destroy` again when it settles.',
         code: 'STACK_DELETE_TIMEOUT',
       });

@@ -2,6 +2,9 @@
  * Every command of the CLI, in `--help` order. One file per command in this folder.
  */
 import type { Command } from 'commander';
+import { destroyCommand } from './destroy.js';
 import { downloadCommand } from './download.js';
+import { infoCommand } from './info.js';
+import { logsCommand } from './logs.js';
 
-export const commands: Array<() => Command> = [downloadCommand];
+export const commands: Array<() => Command> = [infoCommand, downloadCommand, logsCommand, destroyCommand];
