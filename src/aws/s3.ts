@@ -5,17 +5,21 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import {
+import { createRequire } from 'node:module';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { OutputObject } from '../core/sessions.js';
+import { isNotFound, translateAwsError } from './aws-errors.js';
+
+// `require`, not `import`: Node's ESM loader scans a CommonJS package's whole index for export
+// names (cjs-module-lexer, ~50 ms for client-s3), and `download` startup time counts.
+const {
   DeleteBucketCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import type { OutputObject } from '../core/sessions.js';
-import { isNotFound, translateAwsError } from './aws-errors.js';
+} = createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 /**
  * Every object under `prefix` (ListObjectsV2, paginated, 1,000 keys per page).

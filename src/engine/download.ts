@@ -3,6 +3,7 @@
  * `<out>/<session>/<relative path>`, in parallel, skipping identical files, refusing unsafe keys.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { downloadToFile, listObjects } from '../aws/s3.js';
@@ -159,6 +160,8 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
   const realOut = await realpath(out);
   const manifest: Manifest = await readManifest(out);
   const controller = new AbortController();
+  // Every concurrent request and pipeline listens on this one signal.
+  setMaxListeners(0, controller.signal);
   const temps = new Set<string>();
   const checkedDirs = new Map<string, Promise<void>>();
   const s3 = ctx.aws().s3();

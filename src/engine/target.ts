@@ -4,8 +4,7 @@
  * (and `--bucket` for `download`). Without either, a usage error says to deploy or pass a flag.
  */
 import type { AwsClients } from '../aws/clients.js';
-import { findRuntimeIdByName } from '../aws/runtime-ops.js';
-import { describeStack, type StackStatus } from '../aws/stack-ops.js';
+import type { StackStatus } from '../aws/stack-ops.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import type { DeploymentState } from '../core/state.js';
@@ -72,10 +71,13 @@ export function stackNameOf(ctx: OpsContext): string {
  */
 export async function runtimeIdOf(ctx: OpsContext): Promise<string | undefined> {
   if (stateMatches(ctx)) return ctx.state.runtime.id;
+  // Loaded on demand: `download` never needs the AgentCore client (startup time).
+  const { findRuntimeIdByName } = await import('../aws/runtime-ops.js');
   return findRuntimeIdByName(ctx.aws().agentCoreControl(), ctx.config.name);
 }
 
-/** Live stack status, cached per context call site by the caller. */
+/** Live stack status and outputs (DescribeStacks), or undefined when the stack does not exist. */
 export async function liveStack(ctx: OpsContext): Promise<StackStatus | undefined> {
+  const { describeStack } = await import('../aws/stack-ops.js');
   return describeStack(ctx.aws().cloudFormation(), stackNameOf(ctx));
 }
