@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { BedrockAgentCoreControlClient, CreateAgentRuntimeCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DeploymentState } from '../../src/core/state.js';
 
 export const SEED_TEMPLATE = `
@@ -58,10 +58,12 @@ function clients(env: Record<string, string>) {
 
 /** Create the stack and runtime in moto and write `<cwd>/deployment.json`. */
 export async function seedDeployment(env: Record<string, string>, cwd: string, name = 'opsagent'): Promise<Seeded> {
-  const { cfn, control, ecr } = clients(env);
+  const { cfn, control, ecr, s3 } = clients(env);
   const created = await cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: SEED_TEMPLATE, Capabilities: ['CAPABILITY_IAM'] }));
   const stack = (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]!;
   const out = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
+  // moto's CloudFormation ignores VersioningConfiguration; the real template's bucket is versioned.
+  await s3.send(new PutBucketVersioningCommand({ Bucket: out.OutputBucketName!, VersioningConfiguration: { Status: 'Enabled' } }));
   const repositoryUri = out.EcrRepositoryUri!;
   const repositoryName = repositoryUri.slice(repositoryUri.indexOf('/') + 1);
   const imageTag = 'abc123def456';
