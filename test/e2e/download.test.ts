@@ -4,9 +4,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../support/moto.js';
-import { cliEnv, requireBuiltBinary, runCli, tempDir } from '../support/ops-cli.js';
+import { BIN, cliEnv, requireBuiltBinary, runCli, tempDir } from '../support/ops-cli.js';
 import { putObjects, seedDeployment } from '../support/seed-deployment.js';
 
 let moto: Moto;
@@ -141,5 +142,30 @@ describe('download', () => {
     const r = await runCli(['download', '--session', '20250101_090000', '--bucket', bucket], { cwd, env });
     expect(r.exitCode).toBe(0);
     expect(readFileSync(join(cwd, 'outputs/20250101_090000/old.txt'), 'utf8')).toBe('oldest session');
+  });
+
+  it('Ctrl-C during a download exits 130 and leaves no partial file; a re-run completes', async () => {
+    const many: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 150; i += 1) many[`outputs/20240101_000000/big/f${i}.bin`] = new Uint8Array(256 * 1024).fill(i);
+    await putObjects(moto.env, bucket, many);
+    const child = execa('node', [BIN, 'download', '--session', '20240101_000000', '--concurrency', '1'], { cwd, env, reject: false, stdin: 'ignore' });
+    const dir = join(cwd, 'outputs/20240101_000000/big');
+    const deadline = Date.now() + 20_000;
+    while (!(existsSync(dir) && readdirSync(dir).filter((f) => !f.endsWith('.part')).length >= 3)) {
+      if (Date.now() > deadline) throw new Error('download never started');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toMatch(/Interrupted/);
+    const files = readdirSync(dir, { recursive: true }).map(String);
+    expect(files.filter((f) => f.includes('.part'))).toEqual([]);
+    expect(files.length).toBeLessThan(150);
+    for (const f of files) expect(statSync(join(dir, f)).size).toBe(256 * 1024);
+
+    const rerun = await runCli(['download', '--session', '20240101_000000', '--json'], { cwd, env });
+    expect(rerun.exitCode).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ downloaded: 150 - files.length, skipped: files.length });
   });
 });
