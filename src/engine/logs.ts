@@ -4,7 +4,7 @@
  */
 import { filterAllEvents } from '../aws/logs.js';
 import { runtimeLogGroup } from '../core/console-links.js';
-import { parseSince } from '../core/duration.js';
+import { parseSince } from '../core/log-since.js';
 import { CliError } from '../core/errors.js';
 import { formatLogEvent, isHealthCheck, type LogEvent } from '../core/log-lines.js';
 import { requireDeployment, runtimeIdOf, type OpsContext } from './target.js';

@@ -10,7 +10,7 @@ const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_0
  * Parse a duration such as `30s`, `15m`, `1h`, `2d`, `1w` (an integer and one unit).
  * @returns milliseconds, or undefined when `text` is not a duration.
  */
-export function parseDuration(text: string): number | undefined {
+export function parseLookback(text: string): number | undefined {
   const m = /^(\d+)\s*([smhdw])$/i.exec(text.trim());
   if (!m) return undefined;
   return Number(m[1]) * UNIT_MS[m[2]!.toLowerCase() as keyof typeof UNIT_MS];
@@ -22,7 +22,7 @@ export function parseDuration(text: string): number | undefined {
  * @throws UsageError when the value is neither a duration nor an ISO-8601 time, or lies in the future.
  */
 export function parseSince(text: string, now: number): number {
-  const duration = parseDuration(text);
+  const duration = parseLookback(text);
   if (duration !== undefined) return now - duration;
   const isoLike = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim());
   const time = isoLike ? Date.parse(text.trim()) : Number.NaN;

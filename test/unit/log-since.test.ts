@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseSince } from '../../src/core/duration.js';
+import { parseLookback, parseSince } from '../../src/core/log-since.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const now = Date.parse('2025-06-01T12:00:00Z');
 
-describe('parseDuration', () => {
+describe('parseLookback', () => {
   it.each([
     ['30s', 30_000],
     ['15m', 900_000],
@@ -12,8 +12,8 @@ describe('parseDuration', () => {
     ['2d', 172_800_000],
     ['1w', 604_800_000],
     ['10M', 600_000],
-  ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
-  it.each(['', '1', 'h', '1.5h', '-1h', '1y', '1h30m'])('%j is not a duration', (text) => expect(parseDuration(text)).toBeUndefined());
+  ])('%s → %d ms', (text, ms) => expect(parseLookback(text)).toBe(ms));
+  it.each(['', '1', 'h', '1.5h', '-1h', '1y', '1h30m'])('%j is not a duration', (text) => expect(parseLookback(text)).toBeUndefined());
 });
 
 describe('parseSince', () => {
