@@ -2,9 +2,10 @@
  * Every command of the CLI, in `--help` order. One file per command in this folder.
  */
 import type { Command } from 'commander';
+import { deployCommand } from './deploy.js';
 import { destroyCommand } from './destroy.js';
 import { downloadCommand } from './download.js';
 import { infoCommand } from './info.js';
 import { logsCommand } from './logs.js';
 
-export const commands: Array<() => Command> = [infoCommand, downloadCommand, logsCommand, destroyCommand];
+export const commands: Array<() => Command> = [deployCommand, infoCommand, downloadCommand, logsCommand, destroyCommand];

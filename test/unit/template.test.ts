@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseTemplate } from '../../src/core/template.js';
+
+const text = readFileSync(new URL('../../templates/infrastructure.yaml', import.meta.url), 'utf8');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const template = parseTemplate(text) as any;
+
+describe('templates/infrastructure.yaml', () => {
+  it('declares the parameters and condition the CLI and the HTTP API rely on', () => {
+    expect(template.Parameters.EnableApi).toMatchObject({ AllowedValues: ['true', 'false'], Default: 'false' });
+    expect(template.Parameters.AgentRuntimeArn.Default).toBe('');
+    expect(template.Parameters.RepositoryName.Type).toBe('String');
+    expect(template.Conditions.CreateApi).toEqual({ 'Fn::Equals': [{ Ref: 'EnableApi' }, 'true'] });
+  });
+
+  it('outputs bucket, repository and role', () => {
+    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['OutputBucketName', 'EcrRepositoryUri', 'EcrRepositoryName', 'ExecutionRoleArn']));
+    expect(template.Outputs.EcrRepositoryUri.Value).toEqual({ 'Fn::GetAtt': ['EcrRepository', 'RepositoryUri'] });
+    expect(template.Outputs.ExecutionRoleArn.Value).toEqual({ 'Fn::GetAtt': ['AgentCoreExecutionRole', 'Arn'] });
+  });
+
+  it('every !Ref / !GetAtt names a declared resource, parameter or pseudo parameter', () => {
+    const known = new Set([...Object.keys(template.Resources), ...Object.keys(template.Parameters)]);
+    const refs: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'Ref') refs.push(String(value));
+          else if (key === 'Fn::GetAtt') refs.push(String((value as string[])[0]));
+          else if (key === 'Fn::Sub' && typeof value === 'string') {
+            for (const match of value.matchAll(/\$\{([^}.!]+)[^}]*\}/g)) refs.push(match[1]!);
+          }
+          walk(value);
+        }
+      }
+    };
+    walk(template.Resources);
+    walk(template.Outputs);
+    const unknown = refs.filter((ref) => !ref.startsWith('AWS::') && !known.has(ref));
+    expect(refs.length).toBeGreaterThan(10);
+    expect(unknown).toEqual([]);
+  });
+
+  it('blocks public access, encrypts and enforces TLS on the output bucket', () => {
+    const bucket = template.Resources.OutputBucket.Properties;
+    expect(bucket.VersioningConfiguration.Status).toBe('Enabled');
+    expect(bucket.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(30);
+    expect(Object.values(bucket.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toHaveLength(1);
+    const deny = template.Resources.OutputBucketPolicy.Properties.PolicyDocument.Statement[0];
+    expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  it('keeps the last 5 images and scans on push', () => {
+    const repo = template.Resources.EcrRepository.Properties;
+    expect(repo.ImageScanningConfiguration.ScanOnPush).toBe(true);
+    expect(JSON.parse(repo.LifecyclePolicy.LifecyclePolicyText).rules[0].selection.countNumber).toBe(5);
+  });
+
+  it('lets only AgentCore of this account assume the role, with the permissions the agent needs', () => {
+    const role = template.Resources.AgentCoreExecutionRole.Properties;
+    const trust = role.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Principal.Service).toBe('bedrock-agentcore.amazonaws.com');
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    expect(trust.Condition.ArnLike['aws:SourceArn']).toBeDefined();
+    const statements = role.Policies[0].PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'ecr:BatchGetImage',
+        'ecr:GetAuthorizationToken',
+        'logs:PutLogEvents',
+        'xray:PutTraceSegments',
+        'cloudwatch:PutMetricData',
+        'bedrock-agentcore:GetWorkloadAccessToken',
+        'bedrock:InvokeModel',
+        'bedrock:InvokeModelWithResponseStream',
+        'aws-marketplace:ViewSubscriptions',
+        'aws-marketplace:Subscribe',
+        's3:PutObject',
+      ]),
+    );
+    const metrics = statements.find((s) => s.Action === 'cloudwatch:PutMetricData');
+    expect(metrics?.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'bedrock-agentcore' } });
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    for (const statement of s3) expect(JSON.stringify(statement.Resource)).toContain('OutputBucket');
+  });
+
+  it('ends Resources and Outputs with the HTTP API marker comments', () => {
+    const resourcesMarker = text.indexOf('# --- HTTP API (deploy --with-api): resources with Condition CreateApi below ---');
+    const outputsMarker = text.indexOf('# --- HTTP API outputs below ---');
+    expect(resourcesMarker).toBeGreaterThan(text.indexOf('AgentCoreExecutionRole:'));
+    expect(resourcesMarker).toBeLessThan(text.indexOf('\nOutputs:'));
+    expect(outputsMarker).toBeGreaterThan(text.indexOf('ExecutionRoleArn:'));
+  });
+});
