@@ -2,11 +2,7 @@
  * Translation of AWS SDK errors into {@link CliError}s that say what failed and what to do.
  */
 import { CliError, ExitCode, errorMessage } from '../core/errors.js';
-
-/** The error's AWS error code (`name`), e.g. `AccessDeniedException`, `NoSuchBucket`. */
-export function awsErrorName(error: unknown): string {
-  return (error as { name?: string; Code?: string })?.name ?? '';
-}
+import { awsErrorName } from './wait.js';
 
 /** True when AWS says the resource does not exist (any service's spelling of it). */
 export function isNotFound(error: unknown): boolean {

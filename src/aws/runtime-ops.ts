@@ -1,17 +1,14 @@
 /**
- * AgentCore control-plane calls of `info`, `logs` and `destroy`: read a runtime's live status,
- * find one by name, delete one and wait until it is gone.
+ * AgentCore control-plane calls of `info` and `destroy`: a runtime's live status (tolerating a
+ * deleted runtime), and deleting one with a wait until it is gone. Built on `runtime.ts` (deploy).
  */
-import {
-  DeleteAgentRuntimeCommand,
-  GetAgentRuntimeCommand,
-  ListAgentRuntimesCommand,
-  type BedrockAgentCoreControlClient,
-} from '@aws-sdk/client-bedrock-agentcore-control';
+import { DeleteAgentRuntimeCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { CliError } from '../core/errors.js';
 import { isNotFound, translateAwsError } from './aws-errors.js';
+import type { AwsClients } from './clients.js';
+import { getRuntime } from './runtime.js';
 
-/** What `info` shows of a runtime (GetAgentRuntime response, flattened). */
+/** What `info` and `destroy` show of a runtime (GetAgentRuntime, latest version). */
 export interface RuntimeStatus {
   id: string;
   name: string;
@@ -21,61 +18,29 @@ export interface RuntimeStatus {
   containerUri?: string;
   failureReason?: string;
   lifecycle?: { idleRuntimeSessionTimeout?: number; maxLifetime?: number };
-  lastUpdatedAt?: string;
 }
 
 /**
  * The runtime's live status, or `undefined` when it does not exist (deleted).
- * @throws CliError (exit 3) on other AWS errors.
+ * @throws CliError (exit 3) on other AWS errors (e.g. access denied, naming the IAM action).
  */
-export async function getRuntime(client: BedrockAgentCoreControlClient, id: string): Promise<RuntimeStatus | undefined> {
+export async function runtimeStatus(clients: AwsClients, id: string): Promise<RuntimeStatus | undefined> {
   try {
-    const r = await client.send(new GetAgentRuntimeCommand({ agentRuntimeId: id }));
+    const r = await getRuntime(clients, id);
     return {
-      id: r.agentRuntimeId ?? id,
-      name: r.agentRuntimeName ?? '',
-      arn: r.agentRuntimeArn ?? '',
-      status: r.status ?? 'UNKNOWN',
-      version: r.agentRuntimeVersion ?? '',
-      containerUri: r.agentRuntimeArtifact?.containerConfiguration?.containerUri,
-      failureReason: (r as { failureReason?: string }).failureReason,
-      lifecycle: r.lifecycleConfiguration
-        ? {
-            idleRuntimeSessionTimeout: r.lifecycleConfiguration.idleRuntimeSessionTimeout,
-            maxLifetime: r.lifecycleConfiguration.maxLifetime,
-          }
-        : undefined,
-      lastUpdatedAt: r.lastUpdatedAt?.toISOString(),
+      id: r.id || id,
+      name: r.name,
+      arn: r.arn,
+      status: r.status,
+      version: r.version,
+      containerUri: r.config.containerUri,
+      failureReason: r.failureReason,
+      lifecycle: r.config.lifecycle,
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw translateAwsError(error, 'bedrock-agentcore:GetAgentRuntime', `Cannot read runtime ${id}`);
   }
-}
-
-/**
- * Find a runtime id by name (ListAgentRuntimes, paginated). Names compare case-insensitively
- * with everything but letters and digits removed, so `my-agent` finds `my_agent` (AgentCore
- * runtime names allow only `[a-zA-Z][a-zA-Z0-9_]`).
- */
-export async function findRuntimeIdByName(client: BedrockAgentCoreControlClient, name: string): Promise<string | undefined> {
-  const wanted = normalize(name);
-  let token: string | undefined;
-  try {
-    do {
-      const page = await client.send(new ListAgentRuntimesCommand({ nextToken: token }));
-      const hit = (page.agentRuntimes ?? []).find((r) => normalize(r.agentRuntimeName ?? '') === wanted);
-      if (hit?.agentRuntimeId) return hit.agentRuntimeId;
-      token = page.nextToken;
-    } while (token);
-  } catch (error) {
-    throw translateAwsError(error, 'bedrock-agentcore:ListAgentRuntimes', 'Cannot list AgentCore runtimes');
-  }
-  return undefined;
-}
-
-function normalize(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 export interface WaitOptions {
@@ -92,13 +57,9 @@ export interface WaitOptions {
  * @returns false when there was nothing to delete.
  * @throws CliError (exit 3) on AWS errors or when it is still there after `timeoutMs`.
  */
-export async function deleteRuntimeAndWait(
-  client: BedrockAgentCoreControlClient,
-  id: string,
-  options: WaitOptions = {},
-): Promise<boolean> {
+export async function deleteRuntimeAndWait(clients: AwsClients, id: string, options: WaitOptions = {}): Promise<boolean> {
   try {
-    await client.send(new DeleteAgentRuntimeCommand({ agentRuntimeId: id }));
+    await clients.agentCoreControl().send(new DeleteAgentRuntimeCommand({ agentRuntimeId: id }));
   } catch (error) {
     if (isNotFound(error)) return false;
     throw translateAwsError(error, 'bedrock-agentcore:DeleteAgentRuntime', `Cannot delete runtime ${id}`);
@@ -106,7 +67,7 @@ export async function deleteRuntimeAndWait(
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   let interval = options.intervalMs ?? 2_000;
   for (;;) {
-    const runtime = await getRuntime(client, id);
+    const runtime = await runtimeStatus(clients, id);
     if (!runtime) return true;
     options.onPoll?.(runtime.status);
     if (runtime.status === 'DELETE_FAILED' || Date.now() > deadline) {

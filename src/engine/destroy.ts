@@ -12,7 +12,7 @@
 import { rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { countImages, deleteAllImages, deleteRepository } from '../aws/ecr-ops.js';
-import { getRuntime, deleteRuntimeAndWait } from '../aws/runtime-ops.js';
+import { deleteRuntimeAndWait, runtimeStatus } from '../aws/runtime-ops.js';
 import { bucketExists, deleteBucketAndContents, emptyBucket, listAllVersions } from '../aws/s3.js';
 import { deleteStackAndWait, logicalIdsOf } from '../aws/stack-ops.js';
 import { repositoryNameFromUri, runtimeLogGroup } from '../core/console-links.js';
@@ -54,13 +54,13 @@ export async function planDestroy(ctx: OpsContext, options: { keepOutputs?: bool
   const aws = ctx.aws();
   const state = stateMatches(ctx) ? ctx.state : undefined;
   const [stack, runtimeId] = await Promise.all([liveStack(ctx), runtimeIdOf(ctx)]);
-  const runtime = runtimeId ? await getRuntime(aws.agentCoreControl(), runtimeId) : undefined;
+  const runtime = runtimeId ? await runtimeStatus(aws, runtimeId) : undefined;
   const bucketName = stack?.outputs[STACK_OUTPUTS.bucket] ?? state?.bucket;
   const repositoryUri = stack?.outputs[STACK_OUTPUTS.repositoryUri] ?? state?.repositoryUri;
   const plan: DestroyPlan = { stateFile: state ? ctx.statePath : undefined };
   if (runtime) plan.runtime = { id: runtime.id, name: runtime.name, status: runtime.status };
   if (runtimeId) plan.logGroup = runtimeLogGroup(runtimeId);
-  if (stack) plan.stack = { name: stack.stackName, id: stack.stackId, status: stack.status };
+  if (stack) plan.stack = { name: stackNameOf(ctx), id: stack.stackId, status: stack.status };
   if (bucketName && (await bucketExists(aws.s3(), bucketName))) {
     const versions = options.keepOutputs ? 0 : (await listAllVersions(aws.s3(), bucketName)).length;
     plan.bucket = { name: bucketName, objectVersions: versions, keep: Boolean(options.keepOutputs) };
@@ -128,7 +128,7 @@ export async function applyDestroy(ctx: OpsContext, plan: DestroyPlan, options: 
   };
   if (plan.runtime) {
     const progress = ctx.io.progress(`Deleting runtime ${plan.runtime.name}…`);
-    await deleteRuntimeAndWait(aws.agentCoreControl(), plan.runtime.id, { onPoll: (s) => progress.update(`Deleting runtime ${plan.runtime!.name}: ${s}`) });
+    await deleteRuntimeAndWait(aws, plan.runtime.id, { onPoll: (s) => progress.update(`Deleting runtime ${plan.runtime!.name}: ${s}`) });
     progress.succeed(`Runtime ${plan.runtime.name} deleted.`);
     result.runtime = 'deleted';
   }
@@ -160,15 +160,15 @@ export async function applyDestroy(ctx: OpsContext, plan: DestroyPlan, options: 
 }
 
 async function deleteStack(ctx: OpsContext, plan: DestroyPlan, options: { keepOutputs?: boolean }): Promise<void> {
-  const cfn = ctx.aws().cloudFormation();
+  const clients = ctx.aws();
   const stack = plan.stack!;
-  const retain = options.keepOutputs && plan.bucket ? await logicalIdsOf(cfn, stack.id, 'AWS::S3::Bucket', plan.bucket.name) : [];
+  const retain = options.keepOutputs && plan.bucket ? await logicalIdsOf(clients, stack.id, 'AWS::S3::Bucket', plan.bucket.name) : [];
   const progress = ctx.io.progress(`Deleting stack ${stack.name}…`);
   const onPoll = (s: string) => progress.update(`Deleting stack ${stack.name}: ${s}`);
-  let outcome = await deleteStackAndWait(cfn, stack.id, { onPoll, displayName: stack.name });
+  let outcome = await deleteStackAndWait(clients, stack.id, { onPoll, displayName: stack.name });
   if (outcome.status === 'DELETE_FAILED' && retain.length > 0) {
     // A kept bucket that is not empty makes CloudFormation fail; retry keeping it.
-    outcome = await deleteStackAndWait(cfn, stack.id, { retain, onPoll, displayName: stack.name });
+    outcome = await deleteStackAndWait(clients, stack.id, { retain, onPoll, displayName: stack.name });
   }
   if (outcome.status !== 'DELETE_COMPLETE') {
     progress.fail(`Stack ${stack.name}: ${outcome.status}`);

@@ -3,7 +3,7 @@
  * (DescribeStacks), bucket, image, API endpoint, log group, console links. Never prints secrets
  * (no API key values, no runtime environment variables).
  */
-import { getRuntime } from '../aws/runtime-ops.js';
+import { runtimeStatus } from '../aws/runtime-ops.js';
 import { consoleLinks, runtimeLogGroup } from '../core/console-links.js';
 import { liveStack, requireDeployment, runtimeIdOf, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
 
@@ -47,7 +47,7 @@ export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
   const aws = ctx.aws();
   const state = stateMatches(ctx) ? ctx.state : undefined;
   const [stack, runtimeId] = await Promise.all([liveStack(ctx), runtimeIdOf(ctx)]);
-  const runtime = runtimeId ? await getRuntime(aws.agentCoreControl(), runtimeId) : undefined;
+  const runtime = runtimeId ? await runtimeStatus(aws, runtimeId) : undefined;
   const outputs = stack?.outputs ?? {};
   const bucket = outputs[STACK_OUTPUTS.bucket] ?? state?.bucket;
   const repositoryUri = outputs[STACK_OUTPUTS.repositoryUri] ?? state?.repositoryUri;
@@ -71,7 +71,7 @@ export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
       failureReason: runtime?.failureReason,
       lifecycle: runtime?.lifecycle ?? state?.lifecycle,
     },
-    stack: { name: stack?.stackName ?? stackNameOf(ctx), id: stack?.stackId, status: stack?.status ?? NOT_FOUND, statusReason: stack?.statusReason },
+    stack: { name: stackNameOf(ctx), id: stack?.stackId, status: stack?.status ?? NOT_FOUND, statusReason: stack?.statusReason },
     bucket,
     repositoryUri,
     api,
@@ -81,7 +81,7 @@ export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
       account: state?.account,
       runtimeId: runtime ? id : undefined,
       stackId: stack?.stackId,
-      stackName: stack ? stack.stackName : undefined,
+      stackName: stack ? stackNameOf(ctx) : undefined,
       bucket,
       repositoryUri,
       logGroup,

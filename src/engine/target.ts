@@ -66,18 +66,23 @@ export function stackNameOf(ctx: OpsContext): string {
 }
 
 /**
- * The runtime id: from the state file when it matches the flags, else looked up by agent name
- * (ListAgentRuntimes). `undefined` when no such runtime exists.
+ * The runtime id: from the state file when it matches the flags, else looked up by the runtime
+ * name `deploy` derives from the agent name (ListAgentRuntimes). `undefined` when none exists.
  */
 export async function runtimeIdOf(ctx: OpsContext): Promise<string | undefined> {
   if (stateMatches(ctx)) return ctx.state.runtime.id;
   // Loaded on demand: `download` never needs the AgentCore client (startup time).
-  const { findRuntimeIdByName } = await import('../aws/runtime-ops.js');
-  return findRuntimeIdByName(ctx.aws().agentCoreControl(), ctx.config.name);
+  const [{ findRuntimeByName }, { sanitizeRuntimeName }] = await Promise.all([import('../aws/runtime.js'), import('../core/runtime-name.js')]);
+  try {
+    return (await findRuntimeByName(ctx.aws(), sanitizeRuntimeName(ctx.config.name).name))?.id;
+  } catch (error) {
+    const { translateAwsError } = await import('../aws/aws-errors.js');
+    throw translateAwsError(error, 'bedrock-agentcore:ListAgentRuntimes', 'Cannot list AgentCore runtimes');
+  }
 }
 
 /** Live stack status and outputs (DescribeStacks), or undefined when the stack does not exist. */
 export async function liveStack(ctx: OpsContext): Promise<StackStatus | undefined> {
-  const { describeStack } = await import('../aws/stack-ops.js');
-  return describeStack(ctx.aws().cloudFormation(), stackNameOf(ctx));
+  const { stackStatus } = await import('../aws/stack-ops.js');
+  return stackStatus(ctx.aws(), stackNameOf(ctx));
 }

@@ -7,6 +7,7 @@ import { BedrockAgentCoreControlClient, DeleteAgentRuntimeCommand, GetAgentRunti
 import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients.js';
 import { deleteRuntimeAndWait } from '../../src/aws/runtime-ops.js';
 import { deleteStackAndWait } from '../../src/aws/stack-ops.js';
 
@@ -17,6 +18,7 @@ afterEach(() => {
   cfn.reset();
 });
 
+const clients = () => new AwsClients({ region: 'us-east-1', credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });
 const notFound = () => new ResourceNotFoundException({ message: 'not found', $metadata: {} });
 
 describe('deleteRuntimeAndWait', () => {
@@ -28,18 +30,18 @@ describe('deleteRuntimeAndWait', () => {
       .resolvesOnce({ agentRuntimeId: 'r', status: 'DELETING' })
       .rejects(notFound());
     const seen: string[] = [];
-    await expect(deleteRuntimeAndWait(new BedrockAgentCoreControlClient({ region: 'us-east-1' }), 'r', { intervalMs: 1, onPoll: (s) => seen.push(s) })).resolves.toBe(true);
+    await expect(deleteRuntimeAndWait(clients(), 'r', { intervalMs: 1, onPoll: (s) => seen.push(s) })).resolves.toBe(true);
     expect(seen).toEqual(['DELETING', 'DELETING']);
     expect(control.commandCalls(GetAgentRuntimeCommand)).toHaveLength(3);
   });
 
   it('reports a runtime already gone as nothing to do, and DELETE_FAILED as an error', async () => {
     control.on(DeleteAgentRuntimeCommand).rejects(notFound());
-    await expect(deleteRuntimeAndWait(new BedrockAgentCoreControlClient({ region: 'us-east-1' }), 'r')).resolves.toBe(false);
+    await expect(deleteRuntimeAndWait(clients(), 'r')).resolves.toBe(false);
     control.reset();
     control.on(DeleteAgentRuntimeCommand).resolves({});
     control.on(GetAgentRuntimeCommand).resolves({ agentRuntimeId: 'r', status: 'DELETE_FAILED', failureReason: 'boom' } as never);
-    await expect(deleteRuntimeAndWait(new BedrockAgentCoreControlClient({ region: 'us-east-1' }), 'r', { intervalMs: 1 })).rejects.toThrow(/DELETE_FAILED: boom/);
+    await expect(deleteRuntimeAndWait(clients(), 'r', { intervalMs: 1 })).rejects.toThrow(/DELETE_FAILED: boom/);
   });
 });
 
@@ -53,14 +55,14 @@ describe('deleteStackAndWait', () => {
       .resolvesOnce(stack('DELETE_IN_PROGRESS'))
       .resolves(stack('DELETE_COMPLETE'));
     cfn.on(DeleteStackCommand).resolves({});
-    await expect(deleteStackAndWait(new CloudFormationClient({ region: 'us-east-1' }), 's', { intervalMs: 1 })).resolves.toEqual({ status: 'DELETE_COMPLETE' });
+    await expect(deleteStackAndWait(clients(), 's', { intervalMs: 1 })).resolves.toEqual({ status: 'DELETE_COMPLETE' });
     expect(cfn.commandCalls(DeleteStackCommand)[0]!.args[0].input).toEqual({ StackName: 'arn:stack/s/1', RetainResources: undefined });
   });
 
   it('returns DELETE_FAILED with the reason, and passes RetainResources only to a DELETE_FAILED stack', async () => {
     cfn.on(DescribeStacksCommand).resolvesOnce(stack('UPDATE_COMPLETE')).resolves(stack('DELETE_FAILED', 'The bucket you tried to delete is not empty'));
     cfn.on(DeleteStackCommand).resolves({});
-    const client = new CloudFormationClient({ region: 'us-east-1' });
+    const client = clients();
     await expect(deleteStackAndWait(client, 's', { intervalMs: 1, retain: ['OutputBucket'] })).resolves.toEqual({
       status: 'DELETE_FAILED',
       reason: 'The bucket you tried to delete is not empty',
