@@ -4,7 +4,7 @@
  * aws-sdk-client-mock, as real AWS answers.
  */
 import { BedrockAgentCoreControlClient, DeleteAgentRuntimeCommand, GetAgentRuntimeCommand, ResourceNotFoundException } from '@aws-sdk/client-bedrock-agentcore-control';
-import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
@@ -46,7 +46,7 @@ describe('deleteRuntimeAndWait', () => {
 });
 
 describe('deleteStackAndWait', () => {
-  const stack = (status: string, reason?: string) => ({ Stacks: [{ StackId: 'arn:stack/s/1', StackName: 's', StackStatus: status, StackStatusReason: reason, CreationTime: new Date() }] });
+  const stack = (status: StackStatus, reason?: string) => ({ Stacks: [{ StackId: 'arn:stack/s/1', StackName: 's', StackStatus: status, StackStatusReason: reason, CreationTime: new Date() }] });
 
   it('waits through DELETE_IN_PROGRESS to DELETE_COMPLETE', async () => {
     cfn
