@@ -2,7 +2,7 @@
  * Output sessions: the folders `outputs/<session>/` the agent writes, grouped from an S3 listing.
  * Session names start with a UTC timestamp `YYYYMMDD_HHMMSS` (optionally `_suffix`). Pure.
  */
-import { checkOutputKey, isFolderMarker, OUTPUTS_PREFIX } from './output-keys.js';
+import { checkOutputKey, isFolderMarker, OUTPUTS_PREFIX, unsafeSegmentReason } from './output-keys.js';
 
 /** One object of a listing (the fields of S3 ListObjectsV2 `Contents` we use). */
 export interface OutputObject {
@@ -66,8 +66,8 @@ export function groupSessions(objects: OutputObject[]): SessionListing {
   for (const object of objects) {
     if (isFolderMarker(object.key, object.size)) continue;
     const check = checkOutputKey(object.key);
-    const sessionName = sessionOf(object.key);
     if (!check.ok) {
+      const sessionName = sessionOf(object.key);
       const session = sessionName === undefined ? undefined : sessionFor(byName, sessionName);
       (session ? session.refused : orphans).push({ key: object.key, reason: check.reason });
       continue;
@@ -97,7 +97,7 @@ function sessionOf(key: string): string | undefined {
   const slash = rest.indexOf('/');
   if (slash <= 0) return undefined;
   const name = rest.slice(0, slash);
-  return checkOutputKey(`${OUTPUTS_PREFIX}${name}/x`).ok ? name : undefined;
+  return unsafeSegmentReason(name) === undefined ? name : undefined;
 }
 
 function sessionFor(map: Map<string, OutputSession & { newest: number }>, name: string) {

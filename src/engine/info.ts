@@ -90,12 +90,11 @@ export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
   };
 }
 
-/** The API endpoint from stack outputs named like `ApiEndpoint`/`ApiUrl`, and the key id (`ApiKeyId`). */
+/** The HTTP API (`deploy --with-api`) from the stack outputs: endpoint and key id (never the key value). */
 function apiOf(outputs: Record<string, string>): InfoResult['api'] {
-  const endpointKey = Object.keys(outputs).find((k) => /^api.*(endpoint|url)$/i.test(k));
-  if (!endpointKey) return undefined;
-  const keyIdKey = Object.keys(outputs).find((k) => /^api.*key.*id$/i.test(k));
-  return { endpoint: outputs[endpointKey]!, keyId: keyIdKey ? outputs[keyIdKey] : undefined };
+  const endpoint = outputs[STACK_OUTPUTS.apiEndpoint];
+  if (!endpoint) return undefined;
+  return { endpoint, keyId: outputs[STACK_OUTPUTS.apiKeyId] };
 }
 
 /** Human-readable lines (`label: value`) for stdout. */

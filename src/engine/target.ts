@@ -25,6 +25,9 @@ export const STACK_OUTPUTS = {
   bucket: 'OutputBucketName',
   repositoryUri: 'EcrRepositoryUri',
   roleArn: 'ExecutionRoleArn',
+  /** Present with `deploy --with-api`. */
+  apiEndpoint: 'ApiEndpoint',
+  apiKeyId: 'ApiKeyId',
 } as const;
 
 /**

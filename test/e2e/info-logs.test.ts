@@ -49,6 +49,7 @@ describe('info', () => {
       runtime: { id: seeded.state.runtime.id, arn: seeded.state.runtime.arn, status: 'READY', version: '1', imageUri: seeded.state.imageUri, lifecycle: { idleRuntimeSessionTimeout: 900, maxLifetime: 28800 } },
       stack: { name: 'opsagent', status: 'CREATE_COMPLETE', id: seeded.stackId },
       logGroup: group,
+      api: { endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/invoke', keyId: 'k3y1d' },
     });
     expect(Object.keys(info.console).sort()).toEqual(['bucket', 'logs', 'repository', 'runtime', 'stack']);
     expect(info.console.runtime).toContain(seeded.state.runtime.id);

@@ -34,6 +34,8 @@ Outputs:
   OutputBucketName: { Value: !Ref OutputBucket }
   EcrRepositoryUri: { Value: !GetAtt Repository.RepositoryUri }
   ExecutionRoleArn: { Value: !GetAtt ExecutionRole.Arn }
+  ApiEndpoint: { Value: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/invoke' }
+  ApiKeyId: { Value: 'k3y1d' }
 `;
 
 export interface Seeded {
