@@ -156,8 +156,16 @@ interface Job {
 }
 
 async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[], summary: DownloadSummary, concurrency: number) {
-  await mkdir(out, { recursive: true });
-  const realOut = await realpath(out);
+  let realOut: string;
+  try {
+    await mkdir(out, { recursive: true });
+    realOut = await realpath(out);
+  } catch (error) {
+    throw new UsageError(`Cannot use ${out} as the download directory: ${errorMessage(error)}`, {
+      hint: 'Pass --out <dir> with a directory you can write to.',
+      code: 'BAD_OUT_DIR',
+    });
+  }
   const manifest: Manifest = await readManifest(out);
   const controller = new AbortController();
   // Every concurrent request and pipeline listens on this one signal.
