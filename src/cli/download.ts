@@ -23,7 +23,7 @@ export function downloadCommand(): Command {
   const command = new Command('download')
     .description('Download the files the agent wrote (output sessions under s3://<bucket>/outputs/).')
     .option('--latest', 'download the newest session')
-    .option('--session <name>', 'download this session (exact name or name prefix; repeatable)', collect, [])
+    .option('--session <name>', 'download this session (exact name or name prefix; repeatable)', collect)
     .option('--all', 'download every session')
     .option('--list', 'only list the sessions (newest first) with file count and size')
     .option('--out <dir>', 'local directory; files go to <dir>/<session>/<path>', 'outputs')
@@ -70,6 +70,6 @@ export function downloadCommand(): Command {
   ]);
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
