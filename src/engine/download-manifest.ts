@@ -10,7 +10,7 @@
  * only means more downloads, never a wrong skip.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/state-file.js';
 
@@ -56,7 +56,8 @@ export function isContentMd5(etag: string): boolean {
 export async function isUpToDate(path: string, object: { size: number; etag: string }, entry?: ManifestEntry): Promise<boolean> {
   let info;
   try {
-    info = await stat(path);
+    // lstat: a symbolic link at the target is never "identical" (it is replaced by the download).
+    info = await lstat(path);
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { mkdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { downloadToFile, listObjects } from '../aws/s3.js';
 import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
@@ -180,14 +180,24 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
 
-  /** mkdir the parent, then make sure it really is inside `out` (no symlinked directory escapes). */
+  const assertInside = async (dir: string) => {
+    const real = await realpath(dir);
+    if (real !== realOut && !isInside(realOut, real)) throw new RefusedError(`directory ${dir} resolves outside ${out} (symbolic link)`);
+  };
+  /**
+   * Make the parent directory, making sure it really is inside `out`: the nearest existing ancestor
+   * is resolved (symbolic links followed) BEFORE anything is created, so a link inside `out` cannot
+   * make even a directory appear elsewhere; the result is checked again after mkdir.
+   */
   const ensureDir = (dir: string) => {
     let pending = checkedDirs.get(dir);
     if (!pending) {
       pending = (async () => {
+        let existing = dir;
+        while (!(await exists(existing))) existing = dirname(existing);
+        await assertInside(existing);
         await mkdir(dir, { recursive: true });
-        const real = await realpath(dir);
-        if (real !== realOut && !isInside(realOut, real)) throw new RefusedError(`directory ${dir} resolves outside ${out}`);
+        await assertInside(dir);
       })();
       checkedDirs.set(dir, pending);
     }
@@ -255,6 +265,15 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
 }
 
 class RefusedError extends Error {}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function progressText(done: number, total: number, bytes: number, totalBytes: number): string {
   const width = 24;

@@ -2,7 +2,7 @@
  * `download` end to end: the built binary against moto_server S3 seeded with output sessions,
  * including hostile keys that must be refused while the rest downloads.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,33 @@ describe('download', () => {
     expect(readdirSync(cwd).sort()).toEqual(['deployment.json', 'dl']);
     expect(existsSync(join(work.dir, 'evil'))).toBe(false);
     expect(existsSync(join(cwd, 'escape'))).toBe(false);
+  });
+
+  it('a symbolic link inside --out cannot lead a write (or a mkdir) outside it', async () => {
+    const outside = join(cwd, 'outside');
+    mkdirSync(outside);
+    mkdirSync(join(cwd, 'outputs'));
+    symlinkSync(outside, join(cwd, 'outputs', '20250102_100000_fix'));
+    const r = await runCli(['download', '--session', '20250102_100000_fix', '--json'], { cwd, env });
+    expect(r.exitCode).toBe(4);
+    expect(JSON.parse(r.stdout).refused.map((x: { key: string }) => x.key).sort()).toEqual([
+      'outputs/20250102_100000_fix/README.md',
+      'outputs/20250102_100000_fix/src/app.ts',
+    ]);
+    expect(r.stderr).toMatch(/resolves outside/);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it("a symbolic link at a file's place is replaced, never written through", async () => {
+    const target = join(cwd, 'precious.txt');
+    writeFileSync(target, 'keep me');
+    mkdirSync(join(cwd, 'outputs/20250101_090000'), { recursive: true });
+    symlinkSync(target, join(cwd, 'outputs/20250101_090000/old.txt'));
+    const r = await runCli(['download', '--session', '20250101_090000'], { cwd, env });
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
+    expect(lstatSync(join(cwd, 'outputs/20250101_090000/old.txt')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(join(cwd, 'outputs/20250101_090000/old.txt'), 'utf8')).toBe('oldest session');
   });
 
   it('--all downloads every session, refuses all hostile keys, and a re-run skips unchanged files', async () => {
