@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { lstat, mkdir, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { downloadToFile, listObjects } from '../aws/s3.js';
 import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
 import { isInside, localPathFor, OUTPUTS_PREFIX } from '../core/output-keys.js';
@@ -212,7 +212,8 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
       return;
     }
     await ensureDir(dirname(path));
-    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
+    // A short temp name beside the target (same file system for the rename; a 255-byte target name still fits).
+    const temp = join(dirname(path), `.agentcore-${randomBytes(6).toString('hex')}.part`);
     temps.add(temp);
     try {
       const bytes = await downloadToFile(s3, bucket, file.key, temp, controller.signal);
