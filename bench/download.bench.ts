@@ -26,7 +26,8 @@ const BUCKET = 'bench-outputs';
 const SESSION = '20250101_000000';
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/agentcore-claude.js');
-const AWS_V2 = '/usr/bin/aws';
+/** The AWS CLI v2 binary (Debian's awscli); `BENCH_AWS_CLI` overrides. The pyenv `aws` on PATH is v1. */
+const AWS_V2 = process.env.BENCH_AWS_CLI ?? '/usr/bin/aws';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
