@@ -3,6 +3,10 @@
  */
 import type { Command } from 'commander';
 import { deployCommand } from './deploy.js';
+import { destroyCommand } from './destroy.js';
+import { downloadCommand } from './download.js';
+import { infoCommand } from './info.js';
+import { logsCommand } from './logs.js';
 import { sessionsCommand } from './sessions.js';
 
-export const commands: Array<() => Command> = [deployCommand, sessionsCommand];
+export const commands: Array<() => Command> = [deployCommand, infoCommand, downloadCommand, sessionsCommand, logsCommand, destroyCommand];

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
-import { deploy } from '../engine/deploy.js';
 import { stageContextWithSkills } from '../engine/skills.js';
 import { createContext, requireRegion } from './context.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
@@ -78,6 +77,9 @@ export function deployCommand(): Command {
     if (staged) ctx.io.info(`Bundling ${staged.skills.length} skill(s): ${staged.skills.map((s) => s.name).join(', ')}`);
     process.once('SIGINT', onSigint);
     try {
+      // Loaded when the command runs: the engine pulls in four AWS SDK clients, and every other
+      // command's startup would pay for them.
+      const { deploy } = await import('../engine/deploy.js');
       const result = await deploy(
         { io: ctx.io, config: ctx.config, region, aws: ctx.aws, statePath: ctx.statePath, state: ctx.state },
         {
