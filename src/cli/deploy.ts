@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
-import { stageContextWithSkills } from '../engine/skills.js';
 import { createContext, requireRegion } from './context.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
@@ -73,7 +72,7 @@ export function deployCommand(): Command {
     };
     const baseContext = resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container'));
     const skillsDir = flags.skills ?? ctx.config.skills;
-    const staged = skillsDir ? await stageContextWithSkills(baseContext, skillsDir) : undefined;
+    const staged = skillsDir ? await (await import('../engine/skills.js')).stageContextWithSkills(baseContext, skillsDir) : undefined;
     if (staged) ctx.io.info(`Bundling ${staged.skills.length} skill(s): ${staged.skills.map((s) => s.name).join(', ')}`);
     process.once('SIGINT', onSigint);
     try {
