@@ -56,7 +56,7 @@ export type AgentResponse = z.infer<typeof agentResponseSchema>;
 /** Progress events streamed before the final `result`. */
 export const agentEventSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('start'), runtime_session_id: z.string(), invocation_id: z.string(), workspace: z.string() }),
-  z.looseObject({ type: z.literal('init'), claude_session_id: z.string(), model: z.string(), tools: z.array(z.string()) }),
+  z.looseObject({ type: z.literal('init'), claude_session_id: z.string(), model: z.string(), permission_mode: z.string().optional(), claude_code_version: z.string().optional(), tools: z.array(z.string()) }),
   z.looseObject({ type: z.literal('text'), text: z.string() }),
   z.looseObject({ type: z.literal('tool_use'), id: z.string(), name: z.string(), summary: z.string() }),
   z.looseObject({ type: z.literal('tool_result'), tool_use_id: z.string(), name: z.string(), is_error: z.boolean(), summary: z.string() }),
