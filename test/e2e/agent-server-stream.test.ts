@@ -103,3 +103,33 @@ describe('/ping health', () => {
     expect(await ping()).toEqual(after);
   });
 });
+
+describe('SIGTERM', () => {
+  it('stops accepting, aborts the running agent, sends its reply, and exits 0', async () => {
+    const own = await startAgentServer(model.anthropicEnv());
+    model.setScript([(r) => toolTurn([write(join(workingDirectory(r), 'partial.txt'), 'x\n')]), textTurn('never sent', 30_000)]);
+    const events: string[] = [];
+    let sawToolResult!: () => void;
+    const toolResult = new Promise<void>((r) => (sawToolResult = r));
+    const stream = streamInvocation(own.url, { prompt: 'slow' }, newSessionId('sigterm'), ({ event }) => {
+      events.push(event.type);
+      if (event.type === 'tool_result') sawToolResult();
+    });
+    await toolResult;
+    const started = performance.now();
+    own.child.kill('SIGTERM');
+    const { events: received } = await stream;
+    const result = received.at(-1)!.event;
+    expect(result.type).toBe('result');
+    expect(result.is_error).toBe(true);
+    expect(result.subtype).toBe('error_aborted');
+    expect(result.result).toContain('shutting down');
+    // The file written before the stop stays on disk and is reported.
+    expect(result.files.map((f: { file_name: string }) => f.file_name)).toEqual(['partial.txt']);
+    const exit = await own.child;
+    expect(exit.exitCode).toBe(0);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(own.output()).toContain('SIGTERM: stopping (running invocations: 1)');
+    await own.stop();
+  });
+});
