@@ -6,24 +6,23 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { newSessionId, postInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
+import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
 import { bash, lastToolResults, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
 
 const BUCKET = 'workspace-outputs';
 let moto: Moto;
 let model: ScriptedModel;
 let server: RunningAgentServer;
-let s3: S3Client;
+let bucket: TestBucket;
 let outside: string;
 
 beforeAll(async () => {
   [moto, model] = await Promise.all([startMoto(), startScriptedModel()]);
-  s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  bucket = await createTestBucket(moto, BUCKET);
   server = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: BUCKET });
   outside = mkdtempSync(join(tmpdir(), 'outside-'));
   writeFileSync(join(outside, 'secret.txt'), 'must never be uploaded\n');
@@ -34,10 +33,7 @@ afterAll(async () => {
   rmSync(outside, { recursive: true, force: true });
 });
 
-async function keysUnder(prefix: string): Promise<string[]> {
-  const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
-  return (out.Contents ?? []).map((o) => (o.Key ?? '').slice(prefix.length)).sort();
-}
+const keysUnder = (prefix: string): Promise<string[]> => bucket.keys(prefix);
 
 describe('session workspaces', () => {
   const session = newSessionId('ws-a');
