@@ -4,7 +4,7 @@
  * reply of a non-streaming request.
  *
  * Event types: `start` (accepted: runtime session id, workspace), `init` (Claude Code started:
- * claude session id, model, tools), `text` (assistant text), `tool_use` (tool name and a short
+ * claude session id, model, permission mode, version, tools), `text` (assistant text), `tool_use` (tool name and a short
  * summary of its input), `tool_result` (status of a tool call), `upload` (files about to be
  * uploaded), `result`.
  */
@@ -14,7 +14,7 @@ import type { AgentResponse } from './response.js';
 
 export type AgentEvent =
   | { type: 'start'; runtime_session_id: string; invocation_id: string; workspace: string }
-  | { type: 'init'; claude_session_id: string; model: string; tools: string[] }
+  | { type: 'init'; claude_session_id: string; model: string; permission_mode: string; claude_code_version: string; tools: string[] }
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; summary: string }
   | { type: 'tool_result'; tool_use_id: string; name: string; is_error: boolean; summary: string }
@@ -90,7 +90,10 @@ export class EventMapper {
   /** The events for one SDK message (possibly none). The final `result` is built elsewhere. */
   map(message: SDKMessage): AgentEvent[] {
     if (message.type === 'system' && message.subtype === 'init') {
-      return [{ type: 'init', claude_session_id: message.session_id, model: message.model, tools: message.tools }];
+      return [{
+        type: 'init', claude_session_id: message.session_id, model: message.model,
+        permission_mode: message.permissionMode, claude_code_version: message.claude_code_version, tools: message.tools,
+      }];
     }
     if (message.type === 'assistant') {
       const events: AgentEvent[] = [];

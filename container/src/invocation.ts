@@ -66,20 +66,20 @@ export async function runInvocation(
   const wallMs = Date.now() - startedAt.getTime();
   const session = sessionInfo(ids, run.result, wallMs);
 
-  if (run.failure || !run.result || run.result.is_error) {
+  // A non-error result is a success even if the process then exited oddly (logged via stderr).
+  if (!run.result || run.result.is_error) {
     const result = run.result;
-    const subtype = run.failure ? (signal.aborted ? 'error_aborted' : 'error_process') : (result?.subtype ?? 'error_process');
+    const subtype = failureSubtype(result, signal.aborted);
     const resultErrors = result && 'errors' in result ? result.errors : undefined;
-    const message = run.failure?.message
-      ?? (result && 'result' in result && result.result ? result.result : undefined)
-      ?? resultErrors?.join('; ')
-      ?? 'Claude Code ended without a result';
+    const resultText = result && 'result' in result && result.result ? result.result : undefined;
+    const maxTurns = subtype === 'error_max_turns' ? `Stopped after reaching max_turns (${request.maxTurns})` : undefined;
+    const message = resultText ?? maxTurns ?? (resultErrors?.length ? resultErrors.join('; ') : undefined) ?? run.failure?.message ?? 'Claude Code ended without a result';
     return {
       result: message,
       is_error: true,
       subtype,
       error: `Agent run failed (${subtype}): ${message}`,
-      details: { reason: message, stderr_tail: run.stderrTail, errors: resultErrors },
+      details: { reason: run.failure && resultText === undefined ? run.failure.message : message, stderr_tail: run.stderrTail, errors: resultErrors },
       session,
       files: changed.map((f) => localFile(f)),
       upload_errors: [],
@@ -117,6 +117,16 @@ export async function runInvocation(
     upload_errors: uploadErrors,
     output,
   };
+}
+
+/**
+ * The reply's `subtype` for a failed run: the SDK result's error subtype (`error_max_turns`, …);
+ * `error_result` for an error result the SDK labels `success` (e.g. the API refused the
+ * credentials); `error_aborted` / `error_process` when no result came (aborted, process died).
+ */
+function failureSubtype(result: { subtype: string; is_error: boolean } | undefined, aborted: boolean): string {
+  if (result?.is_error) return result.subtype === 'success' ? 'error_result' : result.subtype;
+  return aborted ? 'error_aborted' : 'error_process';
 }
 
 function localFile(file: ChangedFile, uploaded?: UploadedFile): ResponseFile {

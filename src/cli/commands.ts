@@ -2,6 +2,22 @@
  * Every command of the CLI, in `--help` order. One file per command in this folder.
  */
 import type { Command } from 'commander';
+import { deployCommand } from './deploy.js';
+import { destroyCommand } from './destroy.js';
+import { devCommand } from './dev.js';
+import { downloadCommand } from './download.js';
+import { infoCommand } from './info.js';
+import { invokeCommand } from './invoke.js';
+import { logsCommand } from './logs.js';
 import { sessionsCommand } from './sessions.js';
 
-export const commands: Array<() => Command> = [sessionsCommand];
+export const commands: Array<() => Command> = [
+  deployCommand,
+  invokeCommand,
+  devCommand,
+  infoCommand,
+  downloadCommand,
+  sessionsCommand,
+  logsCommand,
+  destroyCommand,
+];

@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { newSessionId, postInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
+import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel, type ScriptStep } from '../support/scripted-model.js';
 
 const BUCKET = 'agent-outputs';
@@ -30,27 +30,16 @@ function writeEverything(): ScriptStep[] {
 
 let moto: Moto;
 let model: ScriptedModel;
-let s3: S3Client;
+let bucket: TestBucket;
 
 beforeAll(async () => {
   [moto, model] = await Promise.all([startMoto(), startScriptedModel()]);
-  s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  bucket = await createTestBucket(moto, BUCKET);
 });
 
 afterAll(async () => {
   await Promise.all([moto?.stop(), model?.stop()]);
 });
-
-async function listKeys(): Promise<string[]> {
-  const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
-  return (out.Contents ?? []).map((o) => o.Key ?? '');
-}
-
-async function readObject(key: string): Promise<string> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  return out.Body!.transformToString();
-}
 
 describe.each([
   { mode: 'Anthropic API', env: () => model.anthropicEnv(), expectedModel: undefined as string | undefined },
@@ -60,7 +49,7 @@ describe.each([
 
   beforeAll(async () => {
     await moto.reset();
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await bucket.create();
     server = await startAgentServer({ ...env(), ...moto.env, OUTPUT_BUCKET_NAME: BUCKET });
   });
   afterAll(async () => server?.stop());
@@ -84,9 +73,9 @@ describe.each([
     // Uploaded under outputs/YYYYMMDD_HHMMSS_<id8>/ with the relative paths as keys.
     const prefix: string = reply.body.output.prefix;
     expect(prefix).toMatch(/^outputs\/\d{8}_\d{6}_[0-9a-f]{8}\/$/);
-    const keys = await listKeys();
+    const keys = await bucket.keys();
     expect(keys.sort()).toEqual(Object.keys(FILES).map((name) => prefix + name).sort());
-    for (const [name, content] of Object.entries(FILES)) expect(await readObject(prefix + name)).toBe(content);
+    for (const [name, content] of Object.entries(FILES)) expect(await bucket.read(prefix + name)).toBe(content);
 
     // The reply lists each file with its S3 and console URLs.
     const files = [...reply.body.files].sort((a, b) => a.file_name.localeCompare(b.file_name));
