@@ -67,12 +67,13 @@ export async function runInvocation(
   }
 
   const previous = await restoreSession(envt, runtimeSessionId, dirs.workspace, emit);
-  if (envt.skills && envt.skills.names.length > 0) await installSkills(envt.skills.dir, envt.skills.names, dirs.workspace);
   const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact }) : undefined;
   let repoState: RepoState | undefined;
   if (git && request.repo) {
     try {
       repoState = await git.prepare(request.repo, runtimeSessionId);
+      // Installed skills live in the clone but are not the agent's work: keep them out of its commits.
+      await git.exclude([`/${WORKSPACE_SKILLS_DIR.split(sep).join('/')}/`]);
       emit({ type: 'text', text: `Working on ${request.repo.repo} (branch ${repoState.workBranch}, base ${repoState.baseSha.slice(0, 12)})` });
     } catch (error) {
       const reason = redact((error as Error).message);
@@ -80,6 +81,7 @@ export async function runInvocation(
     }
   }
 
+  if (envt.skills && envt.skills.names.length > 0) await installSkills(envt.skills.dir, envt.skills.names, dirs.workspace);
   const before = await snapshot(dirs.workspace);
   const mapper = new EventMapper(dirs.workspace);
   const transcriptPath = join(dirs.configDir, 'transcripts', `${invocationId}.jsonl`);
