@@ -20,7 +20,7 @@ import type { SessionStore } from './session-store.js';
 import { installSkills, WORKSPACE_SKILLS_DIR } from './skills.js';
 import { TRANSCRIPT_FILE, TranscriptWriter } from './transcript.js';
 import { uploadFiles, type UploadedFile, type UploadError } from './uploader.js';
-import { changedFiles, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
+import { changedFiles, sessionDirName, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
 
 /** Name of the patch in an invocation's outputs when it worked on a repository. */
 export const PATCH_FILE = 'changes.patch';
@@ -213,7 +213,8 @@ async function restoreSession(envt: InvocationEnvironment, sessionId: string, wo
 
 /** The session's directories relative to the workspace root (see workspace.ts for the layout). */
 export function sessionParts(sessionId: string): string[] {
-  return [sessionId, `.claude-sessions/${sessionId}`];
+  const name = sessionDirName(sessionId);
+  return [name, `.claude-sessions/${name}`];
 }
 
 async function saveSession(

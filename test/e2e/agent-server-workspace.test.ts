@@ -119,7 +119,11 @@ describe('uploads', () => {
       expect(reply.status).toBe(200);
       expect(reply.body.is_error).toBe(false);
       expect(reply.body.result).toBe('wrote kept.txt');
-      expect(reply.body.upload_errors).toEqual([{ file_name: 'kept.txt', error: expect.stringMatching(/NoSuchBucket/) }]);
+      expect(reply.body.upload_errors).toEqual([
+        { file_name: 'kept.txt', error: expect.stringMatching(/NoSuchBucket/) },
+        { file_name: 'transcript.jsonl', error: expect.stringMatching(/NoSuchBucket/) },
+      ]);
+      expect(reply.body.session_saved).toEqual({ saved: false, error: expect.stringMatching(/bucket does not exist/) });
       expect(reply.body.files).toEqual([expect.objectContaining({ file_name: 'kept.txt', s3_url: null, console_url: null })]);
       expect(existsSync(join(broken.workspaceRoot, session, 'kept.txt'))).toBe(true);
     } finally {
