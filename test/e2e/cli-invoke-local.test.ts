@@ -3,7 +3,7 @@
  * the real Claude Code binary (scripted model): `invoke --local` with and without `--json`,
  * starting a server for the call when none listens; exit codes; missing credentials; `dev`.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -199,5 +199,36 @@ describe('dev', () => {
     expect(result.stderr).toContain(`Agent server listening on http://127.0.0.1:${port}`);
     expect(result.stderr).toContain('Model access: Amazon Bedrock in us-east-1, model us.anthropic.claude-haiku-4-5-20251001-v1:0');
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('--skills validates the skills first, then every session gets them and the model is offered them', async () => {
+    const skills = mkdtempSync(join(tmpdir(), 'dev-skills-'));
+    mkdirSync(join(skills, 'broken'));
+    writeFileSync(join(skills, 'broken', 'SKILL.md'), 'no front matter');
+    const bad = await cli(['dev', '--skills', skills], {});
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('broken/SKILL.md has no front matter');
+
+    rmSync(join(skills, 'broken'), { recursive: true });
+    mkdirSync(join(skills, 'api-docs'));
+    writeFileSync(join(skills, 'api-docs', 'SKILL.md'), '---\nname: api-docs\ndescription: Document HTTP APIs in OpenAPI. Use for API docs.\n---\nSteps.\n');
+    const port = await freePort();
+    const root = mkdtempSync(join(tmpdir(), 'dev-root-'));
+    const child = execa(process.execPath, [CLI_BIN, 'dev', '--port', String(port), '--workspace-root', root, '--skills', skills], {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '', HOME: home, CI: 'true', ...model.anthropicEnv() },
+      extendEnv: false,
+      reject: false,
+    });
+    await waitForHttp(`http://127.0.0.1:${port}/ping`, 20_000);
+    model.setScript([textTurn('I can document APIs.')]);
+    const run = await cli(['invoke', '--local', '--url', `http://127.0.0.1:${port}`, '--json', 'what can you do?'], {});
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.stringify(model.requests[0])).toContain('Document HTTP APIs in OpenAPI');
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.stderr).toContain('Skills: api-docs');
+    rmSync(root, { recursive: true, force: true });
+    rmSync(skills, { recursive: true, force: true });
   });
 });
