@@ -15,7 +15,16 @@ export interface InvocationPayload {
   allowed_tools?: string[] | string;
   max_turns?: number;
   model?: string;
+  /** Reply at once with `status: "running"`; follow with a status request. */
+  async?: boolean;
+  /** Work on a clone of this Git repository (https://, or file:// on the agent's disk). */
+  repo?: string;
+  branch?: string;
+  base?: string;
 }
+
+/** The payload asking for a session's latest run. */
+export const STATUS_PAYLOAD = { action: 'status' } as const;
 
 export const agentFileSchema = z.looseObject({
   file_name: z.string(),
@@ -50,8 +59,30 @@ export const agentResponseSchema = z.looseObject({
   files: z.array(agentFileSchema),
   upload_errors: z.array(z.looseObject({ file_name: z.string(), error: z.string() })),
   output: outputLocationSchema.optional(),
+  /** The invocation's SDK message stream (`transcript.jsonl`, secrets redacted). */
+  transcript: agentFileSchema.optional(),
+  /** Repository work: branch, base, changed files, the patch (or what went wrong). */
+  repo: z
+    .union([
+      z.looseObject({
+        work_branch: z.string(),
+        base: z.string(),
+        commit: z.string().nullable(),
+        pushed: z.boolean(),
+        changed_files: z.array(z.looseObject({ status: z.string(), path: z.string() })),
+        patch: agentFileSchema.optional(),
+      }),
+      z.looseObject({ error: z.string() }),
+    ])
+    .optional(),
+  /** Whether the session was saved to S3 for continuation on another microVM. */
+  session_saved: z.union([z.looseObject({ saved: z.literal(true), file_count: z.number() }), z.looseObject({ saved: z.literal(false), error: z.string() })]).optional(),
 });
 export type AgentResponse = z.infer<typeof agentResponseSchema>;
+
+/** The 202 reply of an async invocation. */
+export const asyncStartSchema = z.looseObject({ status: z.literal('running'), runtime_session_id: z.string(), invocation_id: z.string() });
+export type AsyncStart = z.infer<typeof asyncStartSchema>;
 
 /** Progress events streamed before the final `result`. */
 export const agentEventSchema = z.discriminatedUnion('type', [
@@ -61,17 +92,32 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('tool_use'), id: z.string(), name: z.string(), summary: z.string() }),
   z.looseObject({ type: z.literal('tool_result'), tool_use_id: z.string(), name: z.string(), is_error: z.boolean(), summary: z.string() }),
   z.looseObject({ type: z.literal('upload'), count: z.number(), destination: z.string() }),
+  z.looseObject({ type: z.literal('restore'), files: z.number(), refused: z.array(z.string()) }),
   agentResponseSchema.extend({ type: z.literal('result') }),
 ]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 export type ProgressEvent = Exclude<AgentEvent, { type: 'result' }>;
+
+/** The reply to `{"action":"status"}`: the session's latest run on the agent (container/src/runs.ts). */
+export const runStateSchema = z.looseObject({
+  runtime_session_id: z.string(),
+  invocation_id: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  turns: z.number(),
+  last_event: z.looseObject({ type: z.string() }).nullable(),
+  files_so_far: z.array(z.string()),
+  response: agentResponseSchema.nullable(),
+});
+export type RunState = z.infer<typeof runStateSchema>;
 
 /** Body of a refused request (4xx): what is wrong, and details (e.g. the valid tool names). */
 export const agentErrorBodySchema = z.looseObject({ error: z.string(), details: z.unknown().optional() });
 export type AgentErrorBody = z.infer<typeof agentErrorBodySchema>;
 
 /** Event types this CLI knows; others (from newer servers) are skipped by {@link parseAgentEvent}. */
-const KNOWN_EVENTS = new Set(['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'result']);
+const KNOWN_EVENTS = new Set(['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'restore', 'result']);
 
 /**
  * Parse one SSE `data:` payload. Returns undefined for an event type this CLI does not know.

@@ -21,6 +21,8 @@ export function formatEvent(event: ProgressEvent): string | undefined {
       return `  ✓ ${event.name}${event.name === 'Bash' && event.summary ? `: ${event.summary}` : ''}`;
     case 'upload':
       return `uploading ${event.count} file(s) to ${event.destination}`;
+    case 'restore':
+      return `session restored from S3 (${event.files} file(s))${event.refused.length > 0 ? `; refused: ${event.refused.join('; ')}` : ''}`;
   }
 }
 
@@ -57,6 +59,14 @@ export function formatSummary(response: AgentResponse, options: { continueComman
     if (output?.location === 's3') lines.push(`  console: ${output.console_url}`);
   }
   for (const failure of response.upload_errors) lines.push(`  upload failed: ${failure.file_name}: ${failure.error}`);
+  const repo = response.repo;
+  if (repo && 'error' in repo) lines.push(`Repository: ${repo.error}`);
+  else if (repo) {
+    lines.push(`Repository: branch ${repo.work_branch}${repo.pushed ? ' (pushed)' : ''}, ${repo.changed_files.length} file(s) changed against ${repo.base.slice(0, 12)}`);
+    for (const file of repo.changed_files) lines.push(`  ${file.status} ${file.path}`);
+    if (repo.patch) lines.push(`  patch: ${repo.patch.s3_url ?? repo.patch.local_path ?? repo.patch.file_name}`);
+  }
+  if (response.transcript) lines.push(`Transcript: ${response.transcript.s3_url ?? response.transcript.local_path ?? response.transcript.file_name}`);
   const s = response.session;
   lines.push(`Session: ${s.runtime_session_id}${s.claude_session_id ? ` (Claude session ${s.claude_session_id})` : ''}`);
   lines.push(`Cost: $${s.total_cost_usd.toFixed(4)} · turns: ${s.num_turns} · duration: ${formatDuration(s.duration_ms)}`);
