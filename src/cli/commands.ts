@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { apiKeyCommand } from './api-key.js';
+import { deployCommand } from './deploy.js';
 import { sessionsCommand } from './sessions.js';
 
-export const commands: Array<() => Command> = [apiKeyCommand, sessionsCommand];
+export const commands: Array<() => Command> = [deployCommand, apiKeyCommand, sessionsCommand];

@@ -1,0 +1,163 @@
+/**
+ * AgentCore Runtime control plane: find a runtime by name, create/update it with the complete
+ * configuration, and wait until the new version is READY.
+ */
+import {
+  CreateAgentRuntimeCommand,
+  GetAgentRuntimeCommand,
+  UpdateAgentRuntimeCommand,
+  paginateListAgentRuntimes,
+  type GetAgentRuntimeResponse,
+} from '@aws-sdk/client-bedrock-agentcore-control';
+import { CliError, ExitCode, errorMessage } from '../core/errors.js';
+import type { CurrentRuntime, RuntimeConfig } from '../core/plan.js';
+import type { AwsClients } from './clients.js';
+import { awsErrorName, pollPause, sleep, type PollOptions } from './wait.js';
+
+export interface RuntimeRef {
+  id: string;
+  arn: string;
+  name: string;
+  version: string;
+  status: string;
+}
+
+/** Find the runtime named `name` (paginated ListAgentRuntimes). @returns undefined when none. */
+export async function findRuntimeByName(clients: AwsClients, name: string): Promise<RuntimeRef | undefined> {
+  for await (const page of paginateListAgentRuntimes({ client: clients.agentCoreControl() }, {})) {
+    const found = page.agentRuntimes?.find((r) => r.agentRuntimeName === name);
+    if (found) {
+      return { id: found.agentRuntimeId ?? '', arn: found.agentRuntimeArn ?? '', name, version: found.agentRuntimeVersion ?? '', status: found.status ?? 'UNKNOWN' };
+    }
+  }
+  return undefined;
+}
+
+/** GetAgentRuntime (a given version, or the latest) as a {@link CurrentRuntime}. */
+export async function getRuntime(clients: AwsClients, id: string, version?: string): Promise<CurrentRuntime> {
+  const out = await clients.agentCoreControl().send(new GetAgentRuntimeCommand({ agentRuntimeId: id, ...(version ? { agentRuntimeVersion: version } : {}) }));
+  return fromResponse(out);
+}
+
+function fromResponse(out: GetAgentRuntimeResponse): CurrentRuntime {
+  const lifecycle = out.lifecycleConfiguration;
+  return {
+    id: out.agentRuntimeId ?? '',
+    arn: out.agentRuntimeArn ?? '',
+    name: out.agentRuntimeName ?? '',
+    version: out.agentRuntimeVersion ?? '',
+    status: out.status ?? 'UNKNOWN',
+    failureReason: out.failureReason,
+    config: {
+      containerUri: out.agentRuntimeArtifact?.containerConfiguration?.containerUri,
+      roleArn: out.roleArn,
+      networkMode: out.networkConfiguration?.networkMode as RuntimeConfig['networkMode'] | undefined,
+      environment: out.environmentVariables ?? {},
+      lifecycle: lifecycle ? { idleRuntimeSessionTimeout: lifecycle.idleRuntimeSessionTimeout, maxLifetime: lifecycle.maxLifetime } : undefined,
+    },
+  };
+}
+
+/** The request fields for a complete configuration (create and update take the same). */
+function configuration(config: RuntimeConfig) {
+  return {
+    agentRuntimeArtifact: { containerConfiguration: { containerUri: config.containerUri } },
+    roleArn: config.roleArn,
+    networkConfiguration: { networkMode: config.networkMode },
+    environmentVariables: config.environment,
+    ...(config.lifecycle ? { lifecycleConfiguration: config.lifecycle } : {}),
+  };
+}
+
+export interface RetryOptions {
+  /** How long to retry an IAM-propagation ValidationException, in ms; default 120000. */
+  propagationMs?: number;
+  /** First backoff in ms (doubles, capped at 15 s); default 2000. */
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called before each retry with the wait in ms. */
+  onRetry?: (waitMs: number, error: unknown) => void;
+}
+
+/**
+ * True for the ValidationException AgentCore returns while a just-created execution role cannot be
+ * assumed yet (IAM is eventually consistent).
+ */
+export function isRolePropagationError(error: unknown): boolean {
+  if (awsErrorName(error) !== 'ValidationException') return false;
+  const message = errorMessage(error);
+  return /role/i.test(message) && /assum|trust|validation failed|not authorized|propagat/i.test(message);
+}
+
+async function withPropagationRetry<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const until = Date.now() + (options.propagationMs ?? 120_000);
+  let wait = options.backoffMs ?? 2000;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isRolePropagationError(error) || Date.now() + wait > until) throw translate(error);
+      options.onRetry?.(wait, error);
+      await (options.sleep ?? sleep)(wait);
+      wait = Math.min(wait * 2, 15_000);
+    }
+  }
+}
+
+function translate(error: unknown): unknown {
+  if (isRolePropagationError(error)) {
+    return new CliError(`AgentCore cannot assume the execution role: ${errorMessage(error)}`, {
+      hint: 'IAM changes can take a few minutes to propagate; run `agentcore-claude deploy` again shortly.',
+      code: 'ROLE_NOT_ASSUMABLE',
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** CreateAgentRuntime with the complete configuration (IAM-propagation errors retried). */
+export async function createRuntime(clients: AwsClients, name: string, config: RuntimeConfig, retry: RetryOptions = {}): Promise<RuntimeRef> {
+  const out = await withPropagationRetry(
+    () => clients.agentCoreControl().send(new CreateAgentRuntimeCommand({ agentRuntimeName: name, ...configuration(config) })),
+    retry,
+  );
+  return { id: out.agentRuntimeId ?? '', arn: out.agentRuntimeArn ?? '', name, version: out.agentRuntimeVersion ?? '', status: out.status ?? 'CREATING' };
+}
+
+/**
+ * UpdateAgentRuntime with the complete configuration (an update replaces the whole configuration,
+ * so nothing may be left out). IAM-propagation errors retried.
+ */
+export async function updateRuntime(clients: AwsClients, current: { id: string; name: string }, config: RuntimeConfig, retry: RetryOptions = {}): Promise<RuntimeRef> {
+  const out = await withPropagationRetry(
+    () => clients.agentCoreControl().send(new UpdateAgentRuntimeCommand({ agentRuntimeId: current.id, ...configuration(config) })),
+    retry,
+  );
+  return { id: out.agentRuntimeId ?? current.id, arn: out.agentRuntimeArn ?? '', name: current.name, version: out.agentRuntimeVersion ?? '', status: out.status ?? 'UPDATING' };
+}
+
+/**
+ * Poll GetAgentRuntime for `version` until it is READY.
+ * @param onStatus called with each status seen (progress).
+ * @throws CliError (exit 1) on `CREATE_FAILED` / `UPDATE_FAILED`, with AgentCore's failureReason;
+ *   CliError `TIMEOUT` past the deadline.
+ */
+export async function waitForRuntimeVersion(
+  clients: AwsClients,
+  ref: { id: string; name: string; version: string },
+  poll: PollOptions & { onStatus?: (status: string) => void },
+): Promise<CurrentRuntime> {
+  for (;;) {
+    const runtime = await getRuntime(clients, ref.id, ref.version);
+    poll.onStatus?.(runtime.status);
+    if (runtime.status === 'READY') return runtime;
+    if (runtime.status.endsWith('_FAILED')) {
+      throw new CliError(`Runtime ${ref.name} version ${ref.version} is ${runtime.status}: ${runtime.failureReason ?? 'no reason given'}`, {
+        exitCode: ExitCode.AgentError,
+        hint: 'Fix the cause (often the image or the execution role), then run `agentcore-claude deploy` again.',
+        code: 'RUNTIME_FAILED',
+      });
+    }
+    await pollPause(poll, `runtime ${ref.name} version ${ref.version} (${runtime.status})`, 'The update is still running in AWS; `agentcore-claude deploy` again is safe, or check `agentcore-claude info`.');
+  }
+}

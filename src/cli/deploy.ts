@@ -1,0 +1,92 @@
+/**
+ * `agentcore-claude deploy`: thin command over `engine/deploy.ts`.
+ */
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { ExitCode } from '../core/errors.js';
+import { deploy } from '../engine/deploy.js';
+import { createContext, requireRegion } from './context.js';
+import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
+
+/** The package root (dist/cli/ → ../..): where `container/` and `templates/` ship. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+interface DeployFlags {
+  name?: string;
+  stackName?: string;
+  region?: string;
+  profile?: string;
+  model?: string;
+  idleTimeout?: string;
+  maxLifetime?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  wait: boolean;
+  timeout: number;
+  context?: string;
+}
+
+export function deployCommand(): Command {
+  const command = new Command('deploy').description(
+    'Create or update the stack, ARM64 image and AgentCore runtime (shows the plan first; safe to run again).',
+  );
+  addTargetOptions(command)
+    .addOption(new Option('--model <id>', 'Bedrock model id or inference profile (default: Claude Haiku 4.5 with the region\'s profile; "global" for the global profile)').env('AGENTCORE_CLAUDE_MODEL'))
+    .option('--idle-timeout <duration>', 'end idle runtime sessions after this long (60s–8h, e.g. 15m; AgentCore default 15m)')
+    .option('--max-lifetime <duration>', 'maximum lifetime of a runtime instance (60s–8h, e.g. 8h; AgentCore default 8h)')
+    .option('-y, --yes', 'confirm without asking (deleting and recreating a stack in ROLLBACK_COMPLETE)')
+    .option('--dry-run', 'print the plan and stop; change nothing')
+    .option('--no-wait', 'do not wait for the runtime version to become READY')
+    .option('--timeout <seconds>', 'give up waiting for the stack and runtime after this many seconds', positiveInt('--timeout'), 1800)
+    .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'));
+  addJsonOption(command);
+  withExamples(command, [
+    ['agentcore-claude deploy', 'deploy (or update) the agent "agentcore-claude"'],
+    ['agentcore-claude deploy --dry-run', 'show what would change, change nothing'],
+    ['agentcore-claude deploy --dry-run --json', 'the plan as JSON, for CI'],
+    ['agentcore-claude deploy --name my-agent --region ap-northeast-1', 'another agent in Tokyo (model jp.anthropic…)'],
+    ['agentcore-claude deploy --yes --json', 'non-interactive deploy, result as JSON'],
+    ['agentcore-claude deploy --idle-timeout 30m --max-lifetime 4h', 'runtime lifecycle settings'],
+  ]);
+  return command.action(async (flags: DeployFlags) => {
+    const ctx = await createContext({
+      name: flags.name,
+      stackName: flags.stackName,
+      region: flags.region,
+      profile: flags.profile,
+      model: flags.model,
+      idleTimeout: flags.idleTimeout,
+      maxLifetime: flags.maxLifetime,
+      json: flags.json,
+    });
+    const region = requireRegion(ctx.config);
+    let activity: string | undefined;
+    const onSigint = () => {
+      const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing was changed in AWS yet.';
+      process.stderr.write(`\nInterrupted. ${running}\n  → Running \`agentcore-claude deploy\` again is safe: it continues from what exists.\n`);
+      process.exit(ExitCode.Interrupted);
+    };
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await deploy(
+        { io: ctx.io, config: ctx.config, region, aws: ctx.aws, statePath: ctx.statePath, state: ctx.state },
+        {
+          yes: flags.yes,
+          dryRun: flags.dryRun,
+          wait: flags.wait,
+          timeoutSeconds: flags.timeout,
+          contextDir: resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container')),
+          templatePath: resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml'),
+          onActivity: (text) => {
+            activity = text;
+          },
+        },
+      );
+      if (flags.json) ctx.io.result(result.dryRun ? { dryRun: true, plan: result.plan } : { dryRun: false, plan: result.plan, state: result.state, stateFile: ctx.statePath, stateWritten: result.stateWritten });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  });
+}

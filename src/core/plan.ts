@@ -1,0 +1,241 @@
+/**
+ * The deploy plan (after wrangler's cloudchamber apply and aws-cdk's change sets): a plain value
+ * computed from what exists in AWS and what is wanted, printed before anything changes, and the
+ * only input of the apply step. Pure: callers gather the current state.
+ */
+import { CliError } from './errors.js';
+import type { LifecycleSettings } from './duration.js';
+
+export type StackAction = 'create' | 'update' | 'recreate' | 'none';
+export type ImageAction = 'build' | 'reuse';
+export type RuntimeAction = 'create' | 'update' | 'none';
+
+/** What DescribeStacks (and GetTemplate) said about the stack. */
+export interface CurrentStack {
+  status: string;
+  statusReason?: string;
+  /** The template body as GetTemplate returns it (TemplateStage Original); undefined if not read. */
+  templateBody?: string;
+  parameters: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
+/** The stack we want. */
+export interface DesiredStack {
+  name: string;
+  templateBody: string;
+  /** Parameters to set. Parameters of an existing stack not named here keep their values. */
+  parameters: Record<string, string>;
+}
+
+/** One resource change of a change set (CloudFormation `ResourceChange`), or a resource to add. */
+export interface ResourceChange {
+  /** `Add` | `Modify` | `Remove` | `Import` | `Dynamic`. */
+  action: string;
+  logicalId: string;
+  type: string;
+  /** For `Modify`: `True` | `False` | `Conditional`. */
+  replacement?: string;
+}
+
+/** The complete runtime configuration deploy manages (an update replaces the whole configuration). */
+export interface RuntimeConfig {
+  containerUri: string;
+  roleArn: string;
+  networkMode: 'PUBLIC';
+  environment: Record<string, string>;
+  /** Undefined: AgentCore defaults (not compared). */
+  lifecycle?: LifecycleSettings;
+}
+
+/** What ListAgentRuntimes + GetAgentRuntime said about the runtime with our name. */
+export interface CurrentRuntime {
+  id: string;
+  arn: string;
+  name: string;
+  version: string;
+  status: string;
+  failureReason?: string;
+  config: Partial<RuntimeConfig>;
+}
+
+export interface StackPlan {
+  action: StackAction;
+  name: string;
+  /** Status before the deploy (undefined: the stack does not exist). */
+  status?: string;
+  /** Why this action, in words. */
+  reason: string;
+  /** Parameters the stack will have (desired merged over current). */
+  parameters: Record<string, string>;
+  changes: ResourceChange[];
+}
+
+export interface DeployPlan {
+  region: string;
+  account: string;
+  agentName: string;
+  model: string;
+  stack: StackPlan;
+  image: { action: ImageAction; tag: string; /** Known when the repository exists. */ uri?: string };
+  runtime: {
+    action: RuntimeAction;
+    name: string;
+    /** The agent name when it had to be changed into a valid runtime name. */
+    renamedFrom?: string;
+    id?: string;
+    status?: string;
+    /** Which parts of the configuration differ (`image`, `role`, `environment`, …). */
+    reasons: string[];
+  };
+  /** True when anything will change. */
+  changes: boolean;
+}
+
+/** Stack statuses from which an update (or no-op) can proceed. */
+const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
+
+/**
+ * Stack action for the current and desired stack, before change-set contents are known:
+ * none/missing or `REVIEW_IN_PROGRESS` → create; `ROLLBACK_COMPLETE` (a failed first creation; such
+ * a stack cannot be updated, only deleted) → recreate; a complete state with the same template and
+ * parameters → none; with different ones → update.
+ * @throws CliError (exit 3) for states deploy cannot act on: `*_IN_PROGRESS` (someone else is
+ *   changing it), `UPDATE_ROLLBACK_FAILED`, `*_FAILED` — each with the next step in `hint`.
+ */
+export function planStackAction(current: CurrentStack | undefined, desired: DesiredStack): Omit<StackPlan, 'changes'> {
+  const parameters = { ...(current?.parameters ?? {}), ...desired.parameters };
+  const base = { name: desired.name, status: current?.status, parameters };
+  if (!current || current.status === 'REVIEW_IN_PROGRESS') return { ...base, action: 'create', reason: 'the stack does not exist' };
+  const status = current.status;
+  if (status === 'ROLLBACK_COMPLETE') {
+    return { ...base, action: 'recreate', reason: 'the stack failed to create (ROLLBACK_COMPLETE) and can only be deleted and created again' };
+  }
+  if (status.endsWith('_IN_PROGRESS')) {
+    throw new CliError(`Stack ${desired.name} is busy (${status}): another operation is changing it.`, {
+      hint: `Wait until it finishes (aws cloudformation describe-stacks --stack-name ${desired.name}), then run \`agentcore-claude deploy\` again.`,
+      code: 'STACK_BUSY',
+    });
+  }
+  if (status === 'UPDATE_ROLLBACK_FAILED') {
+    throw new CliError(`Stack ${desired.name} is in UPDATE_ROLLBACK_FAILED: a rollback could not finish${reasonSuffix(current)}.`, {
+      hint: `Fix the cause, run \`aws cloudformation continue-update-rollback --stack-name ${desired.name}\`, then \`agentcore-claude deploy\` again.`,
+      code: 'STACK_ROLLBACK_FAILED',
+    });
+  }
+  if (!UPDATABLE.has(status)) {
+    throw new CliError(`Stack ${desired.name} is in ${status}${reasonSuffix(current)}; deploy cannot update it.`, {
+      hint: `Delete it (aws cloudformation delete-stack --stack-name ${desired.name}; \`agentcore-claude destroy\`), then run \`agentcore-claude deploy\` again.`,
+      code: 'STACK_FAILED_STATE',
+    });
+  }
+  const sameParameters = Object.entries(parameters).every(([key, value]) => current.parameters[key] === value);
+  if (current.templateBody === desired.templateBody && sameParameters) {
+    return { ...base, action: 'none', reason: 'template and parameters are unchanged' };
+  }
+  return { ...base, action: 'update', reason: sameParameters ? 'the template changed' : 'parameters changed' };
+}
+
+function reasonSuffix(current: CurrentStack): string {
+  return current.statusReason ? ` (${current.statusReason})` : '';
+}
+
+/**
+ * Which parts of the runtime configuration differ between `current` and `desired`
+ * (`image`, `role`, `network`, `environment`, `lifecycle`). Only the lifecycle fields that are set
+ * are compared (unset ones keep AgentCore's defaults, which GetAgentRuntime reports). Empty → nothing to update.
+ */
+export function runtimeDifferences(current: Partial<RuntimeConfig>, desired: RuntimeConfig): string[] {
+  const reasons: string[] = [];
+  if (current.containerUri !== desired.containerUri) reasons.push('image');
+  if (current.roleArn !== desired.roleArn) reasons.push('role');
+  if (current.networkMode !== desired.networkMode) reasons.push('network');
+  if (!sameRecord(current.environment ?? {}, desired.environment)) reasons.push('environment');
+  const lifecycle = desired.lifecycle ?? {};
+  const currentLifecycle = current.lifecycle ?? {};
+  if ((Object.keys(lifecycle) as Array<keyof typeof lifecycle>).some((key) => lifecycle[key] !== undefined && currentLifecycle[key] !== lifecycle[key])) {
+    reasons.push('lifecycle');
+  }
+  return reasons;
+}
+
+function sameRecord(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => a[key] === b[key]);
+}
+
+/**
+ * Runtime action: not found → create; a last version that failed (`*_FAILED`) → update (apply the
+ * configuration again); configuration not yet known (the stack is created first) → update when it
+ * exists; otherwise update exactly when {@link runtimeDifferences} is not empty.
+ * @throws CliError when the runtime is being deleted.
+ */
+export function planRuntimeAction(current: CurrentRuntime | undefined, desired: RuntimeConfig | undefined): { action: RuntimeAction; reasons: string[] } {
+  if (!current) return { action: 'create', reasons: ['no runtime with this name'] };
+  if (current.status === 'DELETING') {
+    throw new CliError(`Runtime ${current.name} is being deleted.`, {
+      hint: 'Wait until it is gone, then run `agentcore-claude deploy` again.',
+      code: 'RUNTIME_DELETING',
+    });
+  }
+  if (current.status.endsWith('_FAILED')) {
+    return { action: 'update', reasons: [`version ${current.version} is ${current.status}${current.failureReason ? `: ${current.failureReason}` : ''}`] };
+  }
+  if (!desired) return { action: 'update', reasons: ['configuration depends on the new stack'] };
+  const reasons = runtimeDifferences(current.config, desired);
+  return { action: reasons.length ? 'update' : 'none', reasons };
+}
+
+export interface PlanInput {
+  region: string;
+  account: string;
+  agentName: string;
+  runtimeName: string;
+  model: string;
+  imageTag: string;
+  stack: { current?: CurrentStack; desired: DesiredStack; /** Change-set changes (update only); [] = no changes. */ changes?: ResourceChange[]; /** Resources of the template (create/recreate). */ resources: Array<{ logicalId: string; type: string }> };
+  /** Repository URI when the stack exists and has it, and whether it holds `imageTag`. */
+  repository?: { uri: string; hasTag: boolean };
+  runtime: { current?: CurrentRuntime; /** Undefined when stack outputs are not known yet. */ desired?: RuntimeConfig };
+}
+
+/**
+ * Compute the deploy plan (pure). An `update` whose change set lists no changes becomes `none`
+ * (CloudFormation's "No updates are to be performed" is success).
+ */
+export function planDeploy(input: PlanInput): DeployPlan {
+  const stackAction = planStackAction(input.stack.current, input.stack.desired);
+  let stack: StackPlan;
+  if (stackAction.action === 'update' && input.stack.changes && input.stack.changes.length === 0) {
+    stack = { ...stackAction, action: 'none', reason: 'the change set contains no changes', changes: [] };
+  } else if (stackAction.action === 'create' || stackAction.action === 'recreate') {
+    stack = { ...stackAction, changes: input.stack.resources.map((r) => ({ action: 'Add', ...r })) };
+  } else {
+    stack = { ...stackAction, changes: stackAction.action === 'update' ? (input.stack.changes ?? []) : [] };
+  }
+  const repositoryKnown = input.repository && stack.action !== 'recreate';
+  const image = {
+    action: (repositoryKnown && input.repository!.hasTag ? 'reuse' : 'build') as ImageAction,
+    tag: input.imageTag,
+    uri: repositoryKnown ? `${input.repository!.uri}:${input.imageTag}` : undefined,
+  };
+  const desiredRuntime = stack.action === 'recreate' ? undefined : input.runtime.desired;
+  const runtimeAction = planRuntimeAction(input.runtime.current, desiredRuntime);
+  const renamed = input.runtimeName !== input.agentName;
+  return {
+    region: input.region,
+    account: input.account,
+    agentName: input.agentName,
+    model: input.model,
+    stack,
+    image,
+    runtime: {
+      ...runtimeAction,
+      name: input.runtimeName,
+      ...(renamed ? { renamedFrom: input.agentName } : {}),
+      id: input.runtime.current?.id,
+      status: input.runtime.current?.status,
+    },
+    changes: stack.action !== 'none' || image.action === 'build' || runtimeAction.action !== 'none',
+  };
+}

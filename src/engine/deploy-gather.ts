@@ -1,0 +1,126 @@
+/**
+ * Deploy, step 1: what is wanted (from the resolved configuration) and what exists (read from AWS),
+ * as the input of the pure `planDeploy`. Reads only; the one exception is the UPDATE change set
+ * that lists a stack update's resource changes (deleted again after `--dry-run`).
+ */
+import { readFile } from 'node:fs/promises';
+import type { AwsClients } from '../aws/clients.js';
+import { createUpdateChangeSet, describeStack, readTemplateBody } from '../aws/cloudformation.js';
+import { imageTagExists } from '../aws/ecr.js';
+import { findRuntimeByName, getRuntime } from '../aws/runtime.js';
+import type { PollOptions } from '../aws/wait.js';
+import type { ResolvedConfig } from '../core/config.js';
+import { lifecycleFromSettings, type LifecycleSettings } from '../core/duration.js';
+import { resolveModelId } from '../core/model.js';
+import { planStackAction, type CurrentStack, type DesiredStack, type PlanInput, type RuntimeConfig } from '../core/plan.js';
+import { repositoryNameForStack, sanitizeRuntimeName, validateStackName } from '../core/runtime-name.js';
+import { parseTemplate, templateResources } from '../core/template.js';
+import { buildContextTag } from '../io/build-context.js';
+
+/** What deploy wants, resolved and validated before any AWS call. */
+export interface DeployTarget {
+  region: string;
+  agentName: string;
+  stackName: string;
+  runtimeName: string;
+  repositoryName: string;
+  model: string;
+  lifecycle?: LifecycleSettings;
+}
+
+/**
+ * Resolve and validate the target (runtime name, stack name, model id, lifecycle durations).
+ * @throws UsageError for any invalid value, before anything touches AWS.
+ */
+export function resolveTarget(config: ResolvedConfig, region: string): DeployTarget {
+  const stackName = validateStackName(config.stackName);
+  return {
+    region,
+    agentName: config.name,
+    stackName,
+    runtimeName: sanitizeRuntimeName(config.name).name,
+    repositoryName: repositoryNameForStack(stackName),
+    model: resolveModelId(region, config.model),
+    lifecycle: lifecycleFromSettings(config.idleTimeout, config.maxLifetime),
+  };
+}
+
+/**
+ * The complete runtime configuration for the stack outputs and image: environment
+ * `CLAUDE_CODE_USE_BEDROCK=1`, `AWS_REGION`, `ANTHROPIC_MODEL`, `OUTPUT_BUCKET_NAME`; network PUBLIC.
+ */
+export function runtimeConfig(target: DeployTarget, outputs: Record<string, string>, imageTag: string): RuntimeConfig | undefined {
+  const { EcrRepositoryUri: repositoryUri, ExecutionRoleArn: roleArn, OutputBucketName: bucket } = outputs;
+  if (!repositoryUri || !roleArn || !bucket) return undefined;
+  return {
+    containerUri: `${repositoryUri}:${imageTag}`,
+    roleArn,
+    networkMode: 'PUBLIC',
+    environment: {
+      CLAUDE_CODE_USE_BEDROCK: '1',
+      AWS_REGION: target.region,
+      ANTHROPIC_MODEL: target.model,
+      OUTPUT_BUCKET_NAME: bucket,
+    },
+    ...(target.lifecycle ? { lifecycle: target.lifecycle } : {}),
+  };
+}
+
+export interface Gathered {
+  input: PlanInput;
+  currentStack?: CurrentStack;
+  /** The UPDATE change set created to list changes (to execute, or delete after a dry run). */
+  changeSetName?: string;
+}
+
+/**
+ * Read the current state from AWS and build the plan input. For a stack that needs an update, an
+ * UPDATE change set is created to list its resource changes.
+ */
+export async function gatherDeploy(
+  clients: AwsClients,
+  target: DeployTarget,
+  account: string,
+  sources: { templatePath: string; contextDir: string; stackParameters?: Record<string, string> },
+  poll: PollOptions,
+): Promise<Gathered> {
+  const [templateBody, imageTag] = await Promise.all([readFile(sources.templatePath, 'utf8'), buildContextTag(sources.contextDir)]);
+  const desired: DesiredStack = {
+    name: target.stackName,
+    templateBody,
+    parameters: { AgentName: target.runtimeName, RepositoryName: target.repositoryName, ...sources.stackParameters },
+  };
+  const described = await describeStack(clients, target.stackName);
+  let current: CurrentStack | undefined = described;
+  if (described && !described.status.endsWith('_IN_PROGRESS') && described.status !== 'ROLLBACK_COMPLETE') {
+    current = { ...described, templateBody: await readTemplateBody(clients, target.stackName) };
+  }
+  const [repository, runtime, changeSet] = await Promise.all([
+    current?.outputs.EcrRepositoryUri && current.outputs.EcrRepositoryName
+      ? imageTagExists(clients, current.outputs.EcrRepositoryName, imageTag).then((hasTag) => ({ uri: current!.outputs.EcrRepositoryUri!, hasTag }))
+      : undefined,
+    findRuntimeByName(clients, target.runtimeName).then((found) => (found ? getRuntime(clients, found.id) : undefined)),
+    planStackAction(current, desired).action === 'update' ? createUpdateChangeSet(clients, desired, poll) : undefined,
+  ]);
+  const apiEnabled = (desired.parameters.EnableApi ?? current?.parameters.EnableApi) === 'true';
+  return {
+    currentStack: current,
+    changeSetName: changeSet && changeSet !== 'no-changes' ? changeSet.name : undefined,
+    input: {
+      region: target.region,
+      account,
+      agentName: target.agentName,
+      runtimeName: target.runtimeName,
+      model: target.model,
+      imageTag,
+      stack: {
+        current,
+        desired,
+        changes: changeSet === undefined ? undefined : changeSet === 'no-changes' ? [] : changeSet.changes,
+        resources: templateResources(parseTemplate(templateBody), apiEnabled ? [] : ['CreateApi']),
+      },
+      repository,
+      runtime: { current: runtime, desired: current ? runtimeConfig(target, current.outputs, imageTag) : undefined },
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The deployment state written after a deploy (`deployment.json`, schema in core/state.ts).
+ */
+import type { DeploymentState } from '../core/state.js';
+import type { ApplyState } from './deploy.js';
+
+/**
+ * The state after apply. `createdAt` and `api` are kept from the previous state of the same stack
+ * and region; `lifecycle` records the configured durations.
+ */
+export function deploymentState(previous: DeploymentState | undefined, applied: ApplyState, now = new Date()): DeploymentState {
+  const { target, outputs, runtime } = applied;
+  const same = previous && previous.stackName === target.stackName && previous.region === target.region;
+  return {
+    version: 1,
+    name: target.agentName,
+    region: target.region,
+    account: applied.account,
+    stackName: target.stackName,
+    bucket: outputs.OutputBucketName ?? '',
+    repositoryUri: outputs.EcrRepositoryUri ?? '',
+    roleArn: outputs.ExecutionRoleArn ?? '',
+    imageTag: applied.plan.image.tag,
+    imageUri: applied.imageUri ?? `${outputs.EcrRepositoryUri}:${applied.plan.image.tag}`,
+    model: target.model,
+    runtime: { name: target.runtimeName, id: runtime?.id ?? '', arn: runtime?.arn ?? '', version: runtime?.version ?? '' },
+    ...(same && previous.api ? { api: previous.api } : {}),
+    ...(target.lifecycle ? { lifecycle: target.lifecycle } : {}),
+    createdAt: same ? previous.createdAt : now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * `deploy`: resolve → preflight → plan → (print | stop for --dry-run) → apply → state file.
+ *
+ * Apply is a list of steps (stack, image, runtime, then any extra steps a caller adds, e.g. the
+ * HTTP API of `--with-api`), each reporting what it leaves running in AWS so Ctrl-C can say so.
+ * Running deploy again is always safe: every step compares what exists with what is wanted.
+ */
+import type { AwsClients } from '../aws/clients.js';
+import { createStack, deleteChangeSet, deleteStack, describeStack, executeChangeSet, type StackWatch } from '../aws/cloudformation.js';
+import { registryLogin } from '../aws/ecr.js';
+import { createRuntime, updateRuntime, waitForRuntimeVersion, type RetryOptions, type RuntimeRef } from '../aws/runtime.js';
+import { callerIdentity } from '../aws/sts.js';
+import type { PollOptions } from '../aws/wait.js';
+import type { ResolvedConfig } from '../core/config.js';
+import { CliError } from '../core/errors.js';
+import { planDeploy, planRuntimeAction, type CurrentRuntime, type CurrentStack, type DeployPlan, type DesiredStack } from '../core/plan.js';
+import type { DeploymentState } from '../core/state.js';
+import type { IoHost } from '../io/host.js';
+import { askConfirm } from '../io/prompt.js';
+import { writeState } from '../io/state-file.js';
+import { deploymentState } from './deploy-state.js';
+import { buildAndPush, checkDocker, dockerLogin } from './docker.js';
+import { formatPlan } from './deploy-format.js';
+import { gatherDeploy, resolveTarget, runtimeConfig, type DeployTarget } from './deploy-gather.js';
+
+export interface DeployContext {
+  io: IoHost;
+  config: ResolvedConfig;
+  /** The resolved region (callers use `requireRegion`). */
+  region: string;
+  aws(): AwsClients;
+  statePath: string;
+  state: DeploymentState | undefined;
+}
+
+export interface DeployOptions {
+  /** Answer yes to confirmations (deleting a ROLLBACK_COMPLETE stack). */
+  yes?: boolean;
+  /** Stop after printing the plan; change nothing. */
+  dryRun?: boolean;
+  /** Wait for the runtime version to be READY (default true; `--no-wait` → false). */
+  wait?: boolean;
+  /** Upper bound for the waits of the apply phase, in seconds; default 1800. */
+  timeoutSeconds?: number;
+  /** Docker build context (the agent container directory). */
+  contextDir: string;
+  /** CloudFormation template path. */
+  templatePath: string;
+  /** Extra stack parameters (e.g. EnableApi for `--with-api`). Unnamed ones keep the stack's values. */
+  stackParameters?: Record<string, string>;
+  /** Steps run after the runtime step (seam for `--with-api`). */
+  extraSteps?: ApplyStep[];
+  /** Poll interval (ms) and sleep, for tests. */
+  poll?: Pick<PollOptions, 'pollMs' | 'sleep'>;
+  retry?: RetryOptions;
+  /** Told what is running in AWS while a step waits (undefined when nothing is), for Ctrl-C. */
+  onActivity?: (activity: string | undefined) => void;
+}
+
+/** What apply has produced so far; steps read and extend it. */
+export interface ApplyState {
+  target: DeployTarget;
+  plan: DeployPlan;
+  account: string;
+  outputs: Record<string, string>;
+  imageUri?: string;
+  runtime?: RuntimeRef;
+}
+
+/** One step of apply. `activity` says what keeps running in AWS if the user interrupts it. */
+export interface ApplyStep {
+  name: string;
+  activity: (state: ApplyState) => string;
+  run: (state: ApplyState, clients: AwsClients) => Promise<void>;
+}
+
+export interface DeployResult {
+  dryRun: boolean;
+  plan: DeployPlan;
+  /** The state written (or unchanged) after apply; undefined for a dry run. */
+  state?: DeploymentState;
+  /** True when deployment.json was (re)written. */
+  stateWritten: boolean;
+}
+
+/**
+ * Run a deploy.
+ * @throws UsageError for invalid configuration (before any AWS call); CliError for AWS/docker
+ *   failures (stack failure and runtime `*_FAILED` exit 1, others exit 3).
+ */
+export async function deploy(ctx: DeployContext, options: DeployOptions): Promise<DeployResult> {
+  const { io } = ctx;
+  const target = resolveTarget(ctx.config, ctx.region);
+  if (target.runtimeName !== target.agentName) io.info(`Runtime name: "${target.agentName}" → ${target.runtimeName} (AgentCore allows [a-zA-Z][a-zA-Z0-9_]{0,47})`);
+  const clients = ctx.aws();
+  const identity = await callerIdentity(clients);
+  io.info(`Deploying as ${identity.arn} (account ${identity.account}, region ${target.region})`);
+
+  const poll: PollOptions = { ...options.poll };
+  const gathered = await gatherDeploy(clients, target, identity.account, options, poll);
+  const plan = planDeploy(gathered.input);
+  for (const line of formatPlan(plan)) io.info(line);
+
+  if (options.dryRun) {
+    if (gathered.changeSetName) await deleteChangeSet(clients, target.stackName, gathered.changeSetName);
+    return { dryRun: true, plan, stateWritten: false };
+  }
+  if (plan.image.action === 'build') await checkDocker();
+  if (plan.stack.action === 'recreate') await confirmRecreate(io, plan, options.yes);
+
+  const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
+  const state: ApplyState = { target, plan, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
+  const stepOptions: StepOptions = { io, poll: { ...poll, deadline }, wait: options.wait ?? true, retry: options.retry, contextDir: options.contextDir };
+  const steps = [
+    stackStep(stepOptions, gathered.input.stack.desired, gathered.changeSetName),
+    imageStep(stepOptions),
+    runtimeStep(stepOptions, gathered.input.runtime.current),
+    ...(options.extraSteps ?? []),
+  ];
+  try {
+    for (const step of steps) {
+      options.onActivity?.(step.activity(state));
+      await step.run(state, clients);
+    }
+  } finally {
+    options.onActivity?.(undefined);
+  }
+  return finish(ctx, state, plan);
+}
+
+interface StepOptions {
+  io: IoHost;
+  poll: PollOptions;
+  wait: boolean;
+  retry?: RetryOptions;
+  contextDir: string;
+}
+
+async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | undefined): Promise<void> {
+  io.warn(`Stack ${plan.stack.name} is in ROLLBACK_COMPLETE: its first creation failed, and CloudFormation can only delete such a stack. Deploy will delete it and create it again.`);
+  if (yes) return;
+  if (!(await askConfirm(io, `Delete stack ${plan.stack.name} and create it again?`, { flag: '--yes' }))) {
+    throw new CliError('Deploy cancelled: the stack was left as it is.', { exitCode: 2, code: 'CANCELLED', hint: 'Run `agentcore-claude deploy --yes` to delete and recreate it.' });
+  }
+}
+
+/** Create, update (execute the planned change set), or delete + recreate the stack; read its outputs. */
+function stackStep(options: StepOptions, desired: DesiredStack, changeSetName: string | undefined): ApplyStep {
+  return {
+    name: 'stack',
+    activity: ({ plan }) => `CloudFormation ${plan.stack.action} of stack ${plan.stack.name}`,
+    async run(state, clients) {
+      const { plan } = state;
+      const { io } = options;
+      if (plan.stack.action === 'none') return;
+      const progress = io.progress(`Stack ${plan.stack.name}: ${plan.stack.action}…`);
+      const watch: StackWatch = { ...options.poll, onEvent: (line) => progress.log(line) };
+      try {
+        let result: CurrentStack;
+        if (plan.stack.action === 'update' && changeSetName) {
+          result = await executeChangeSet(clients, plan.stack.name, changeSetName, watch);
+        } else {
+          if (plan.stack.action === 'recreate') await deleteStack(clients, plan.stack.name, watch);
+          result = await createStack(clients, { ...desired, parameters: plan.stack.parameters }, watch);
+        }
+        // Some CloudFormation implementations (moto after a CREATE change set) omit Outputs: describe again.
+        const outputs = Object.keys(result.outputs).length ? result.outputs : ((await describeStack(clients, plan.stack.name))?.outputs ?? {});
+        state.outputs = outputs;
+        progress.succeed(`Stack ${plan.stack.name}: ${plan.stack.action} complete`);
+      } catch (error) {
+        progress.fail(`Stack ${plan.stack.name}: ${plan.stack.action} failed`);
+        throw error;
+      }
+    },
+  };
+}
+
+/** Build and push the image unless the repository already has its content tag. */
+function imageStep(options: StepOptions): ApplyStep {
+  return {
+    name: 'image',
+    activity: () => 'nothing (the image build runs locally)',
+    async run(state, clients) {
+      const repositoryUri = state.outputs.EcrRepositoryUri;
+      if (!repositoryUri) throw new CliError('The stack has no EcrRepositoryUri output.', { code: 'NO_REPOSITORY' });
+      state.imageUri = `${repositoryUri}:${state.plan.image.tag}`;
+      if (state.plan.image.action === 'reuse') return;
+      const { io } = options;
+      const login = await registryLogin(clients);
+      await dockerLogin(login);
+      io.info(`Building ${state.imageUri} (linux/arm64) from ${options.contextDir}`);
+      await buildAndPush(state.imageUri, options.contextDir, (line) => io.info(`  │ ${line}`));
+      io.info(`Pushed ${state.imageUri}`);
+    },
+  };
+}
+
+/** Create or update the runtime with the complete configuration (or nothing), then wait for READY. */
+function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined): ApplyStep {
+  return {
+    name: 'runtime',
+    activity: ({ plan }) => `AgentCore ${plan.runtime.action} of runtime ${plan.runtime.name}`,
+    async run(state, clients) {
+      const { io } = options;
+      const desired = runtimeConfig(state.target, state.outputs, state.plan.image.tag);
+      if (!desired) throw new CliError('The stack outputs lack the repository, role or bucket.', { code: 'MISSING_OUTPUTS' });
+      // Decide again with the real stack outputs (the plan may not have known them).
+      const decision = planRuntimeAction(current, desired);
+      state.plan.runtime.action = decision.action;
+      state.plan.runtime.reasons = decision.reasons;
+      if (decision.action === 'none') {
+        state.runtime = current && { id: current.id, arn: current.arn, name: current.name, version: current.version, status: current.status };
+        return;
+      }
+      const name = state.plan.runtime.name;
+      const retry: RetryOptions = {
+        ...options.retry,
+        onRetry: (ms) => io.info(`The execution role is not assumable yet (IAM propagation); retrying in ${Math.round(ms / 1000)} s…`),
+      };
+      const ref = decision.action === 'create' || !current ? await createRuntime(clients, name, desired, retry) : await updateRuntime(clients, current, desired, retry);
+      state.runtime = ref;
+      if (!options.wait) {
+        io.info(`Runtime ${name} version ${ref.version} is ${ref.status}; not waiting (--no-wait). Check it with \`agentcore-claude info\`.`);
+        return;
+      }
+      const progress = io.progress(`Runtime ${name} version ${ref.version}: ${ref.status}…`);
+      try {
+        const ready = await waitForRuntimeVersion(clients, ref, { ...options.poll, onStatus: (status) => progress.update(`Runtime ${name} version ${ref.version}: ${status}…`) });
+        state.runtime = { id: ready.id || ref.id, arn: ready.arn || ref.arn, name, version: ready.version || ref.version, status: ready.status };
+        progress.succeed(`Runtime ${name} version ${state.runtime.version} is READY`);
+      } catch (error) {
+        progress.fail(`Runtime ${name} version ${ref.version} did not become READY`);
+        throw error;
+      }
+    },
+  };
+}
+
+/** Write deployment.json atomically, unless only its timestamp would change. */
+async function finish(ctx: DeployContext, state: ApplyState, plan: DeployPlan): Promise<DeployResult> {
+  const next = deploymentState(ctx.state, state);
+  const unchanged = ctx.state && JSON.stringify({ ...ctx.state, updatedAt: '' }) === JSON.stringify({ ...next, updatedAt: '' });
+  if (!unchanged) await writeState(ctx.statePath, next);
+  ctx.io.info(unchanged ? `${ctx.statePath} is up to date.` : `Wrote ${ctx.statePath}`);
+  return { dryRun: false, plan, state: unchanged ? ctx.state : next, stateWritten: !unchanged };
+}
