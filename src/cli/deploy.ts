@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { deploy } from '../engine/deploy.js';
+import { httpApiStep } from '../engine/http-api.js';
 import { createContext, requireRegion } from './context.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
@@ -26,6 +27,7 @@ interface DeployFlags {
   wait: boolean;
   timeout: number;
   context?: string;
+  withApi?: boolean;
 }
 
 export function deployCommand(): Command {
@@ -40,6 +42,7 @@ export function deployCommand(): Command {
     .option('--dry-run', 'print the plan and stop; change nothing')
     .option('--no-wait', 'do not wait for the runtime version to become READY')
     .option('--timeout <seconds>', 'give up waiting for the stack and runtime after this many seconds', positiveInt('--timeout'), 1800)
+    .option('--with-api', 'also deploy the HTTP API (API Gateway + API key + Lambda bridge) once the runtime is READY')
     .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'));
   addJsonOption(command);
   withExamples(command, [
@@ -49,6 +52,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --name my-agent --region ap-northeast-1', 'another agent in Tokyo (model jp.anthropic…)'],
     ['agentcore-claude deploy --yes --json', 'non-interactive deploy, result as JSON'],
     ['agentcore-claude deploy --idle-timeout 30m --max-lifetime 4h', 'runtime lifecycle settings'],
+    ['agentcore-claude deploy --with-api && agentcore-claude api-key', 'add the HTTP API, then fetch its key'],
   ]);
   return command.action(async (flags: DeployFlags) => {
     const ctx = await createContext({
@@ -59,9 +63,11 @@ export function deployCommand(): Command {
       model: flags.model,
       idleTimeout: flags.idleTimeout,
       maxLifetime: flags.maxLifetime,
+      withApi: flags.withApi,
       json: flags.json,
     });
     const region = requireRegion(ctx.config);
+    const templatePath = resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml');
     let activity: string | undefined;
     const onSigint = () => {
       const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing was changed in AWS yet.';
@@ -78,7 +84,17 @@ export function deployCommand(): Command {
           wait: flags.wait,
           timeoutSeconds: flags.timeout,
           contextDir: resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container')),
-          templatePath: resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml'),
+          templatePath,
+          extraSteps: ctx.config.withApi
+            ? [
+                httpApiStep({
+                  io: ctx.io,
+                  templatePath,
+                  bridgePath: resolve(PACKAGE_ROOT, 'dist', 'lambda', 'bridge.cjs'),
+                  poll: { deadline: Date.now() + flags.timeout * 1000 },
+                }),
+              ]
+            : [],
           onActivity: (text) => {
             activity = text;
           },
