@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { AwsClients } from '../aws/clients.js';
 import { getApiKey } from '../aws/apigateway.js';
+import { describeStack } from '../aws/cloudformation.js';
 import { API_KEY_FILE, curlExample, gitignoreWith, maskSecret } from '../core/api-key.js';
 import { CliError, errorMessage } from '../core/errors.js';
 import type { DeploymentState } from '../core/state.js';
@@ -89,17 +89,16 @@ async function ensureGitignored(path: string): Promise<boolean> {
 }
 
 async function stackOutputs(clients: AwsClients, stackName: string): Promise<Record<string, string>> {
-  try {
-    const out = await clients.cloudFormation().send(new DescribeStacksCommand({ StackName: stackName }));
-    return Object.fromEntries((out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-  } catch (error) {
-    if (/does not exist/i.test(errorMessage(error))) {
-      throw new CliError(`Stack ${stackName} does not exist in ${clients.region}.`, {
-        hint: 'Run `agentcore-claude deploy --with-api`, or pass --stack-name / --region for an existing deployment.',
-        code: 'NO_STACK',
-        cause: error,
-      });
-    }
-    throw new CliError(`DescribeStacks ${stackName} failed: ${errorMessage(error)}`, { code: 'AWS_ERROR', cause: error });
-  }
+  const stack = await describeStack(clients, stackName).catch((error: unknown) => {
+    throw new CliError(`Cannot read stack ${stackName}: ${errorMessage(error)}`, {
+      hint: 'Check your credentials (--profile) and that they allow cloudformation:DescribeStacks.',
+      code: 'AWS_ERROR',
+      cause: error,
+    });
+  });
+  if (stack) return stack.outputs;
+  throw new CliError(`Stack ${stackName} does not exist in ${clients.region}.`, {
+    hint: 'Run `agentcore-claude deploy --with-api`, or pass --stack-name / --region for an existing deployment.',
+    code: 'NO_STACK',
+  });
 }
