@@ -4,7 +4,7 @@
  * translation of AWS errors. The runtime-status lookup uses aws-sdk-client-mock, because moto
  * makes every runtime READY at once and a CREATING/UPDATE_FAILED runtime cannot be produced there.
  */
-import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { BedrockAgentCoreControlClient, GetAgentRuntimeCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,35 +17,23 @@ import {
   validateRuntimeSessionId,
 } from '../../src/aws/invoke.js';
 import { CliError, ExitCode, UsageError } from '../../src/core/errors.js';
-import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
-import { sendJson, startHttpUpstream, type HttpUpstream } from '../support/http-upstream.js';
+import type { DataPlaneStandIn } from '../support/agentcore-dataplane.js';
+import { sendJson, type HttpUpstream } from '../support/http-upstream.js';
+import { startScriptedRuntime, TEST_RUNTIME_ARN, type ScriptedRuntime } from '../support/scripted-runtime.js';
 
-const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/agentcore_claude-AbCdEf1234';
+const ARN = TEST_RUNTIME_ARN;
 
+let runtime: ScriptedRuntime;
 let upstream: HttpUpstream;
 let dataPlane: DataPlaneStandIn;
 let client: BedrockAgentCoreClient;
 
 beforeAll(async () => {
-  upstream = await startHttpUpstream();
-  dataPlane = await startDataPlane({ [ARN]: upstream.url });
-  client = new BedrockAgentCoreClient({
-    region: 'us-east-1',
-    endpoint: dataPlane.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  runtime = await startScriptedRuntime();
+  ({ upstream, dataPlane, client } = runtime);
 });
-afterAll(async () => {
-  client?.destroy();
-  await dataPlane?.stop();
-  await upstream?.stop();
-});
-beforeEach(() => {
-  dataPlane.fail(undefined);
-  dataPlane.invocations.length = 0;
-  upstream.requests.length = 0;
-});
+afterAll(() => runtime?.stop());
+beforeEach(() => runtime.reset());
 
 describe('runtime session ids', () => {
   it('makes fresh ids AgentCore accepts, different each time', () => {

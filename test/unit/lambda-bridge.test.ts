@@ -7,41 +7,28 @@
 import { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/lambda/bridge.js';
-import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
-import { sendJson, startHttpUpstream, type HttpUpstream } from '../support/http-upstream.js';
+import type { DataPlaneStandIn } from '../support/agentcore-dataplane.js';
+import { sendJson, type HttpUpstream } from '../support/http-upstream.js';
+import { startScriptedRuntime, TEST_RUNTIME_ARN, type ScriptedRuntime } from '../support/scripted-runtime.js';
 
-const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/agentcore_claude-AbCdEf1234';
+const ARN = TEST_RUNTIME_ARN;
 const SESSION = 'a-session-id-that-is-long-enough-for-agentcore';
 
+let runtime: ScriptedRuntime;
 let upstream: HttpUpstream;
 let dataPlane: DataPlaneStandIn;
 let client: BedrockAgentCoreClient;
 
 beforeAll(async () => {
-  upstream = await startHttpUpstream();
-  dataPlane = await startDataPlane({ [ARN]: upstream.url });
-  client = new BedrockAgentCoreClient({
-    region: 'us-east-1',
-    endpoint: dataPlane.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  runtime = await startScriptedRuntime();
+  ({ upstream, dataPlane, client } = runtime);
 });
-afterAll(async () => {
-  client?.destroy();
-  await dataPlane?.stop();
-  await upstream?.stop();
-});
-beforeEach(() => {
-  dataPlane.fail(undefined);
-  dataPlane.invocations.length = 0;
-  upstream.requests.length = 0;
-  upstream.answer((_req, res) => sendJson(res, 200, { result: 'done', is_error: false }));
-});
+afterAll(() => runtime?.stop());
+beforeEach(() => runtime.reset());
 
 function event(body: string | null, extra: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return { httpMethod: 'POST', path: '/invoke', resource: '/invoke', body, isBase64Encoded: false, headers: {}, ...extra } as unknown as APIGatewayProxyEvent;
