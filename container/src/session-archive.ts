@@ -2,8 +2,8 @@
  * Pack and unpack a runtime session's state (its workspace and its Claude config dir, which holds
  * the Claude Code transcript that `options.resume` needs) as one `.tar.gz`.
  *
- * Layout: the parts are sibling directories under one session root (e.g. `<root>/workspace`,
- * `<root>/claude`); the archive's top-level entries are those part names.
+ * Layout: the parts are directories under one root, named by relative paths (e.g.
+ * `<id>` and `.claude-sessions/<id>` under the workspace root); archive entries keep those paths.
  *
  * Safety on restore (the archive comes from S3 and may have been tampered with): only regular
  * files and directories are extracted; an entry is refused when its path is absolute, has a drive
@@ -25,12 +25,13 @@ export interface PackResult {
   cleanup(): Promise<void>;
 }
 
-/** Part names must be plain directory names: they become the archive's top-level entries. */
-const PART_NAME = /^[a-zA-Z0-9_.-]+$/;
+/** A part is a relative directory path under the root: `/`-separated segments of `[A-Za-z0-9_.-]`, none `.` or `..`. */
+const PART_SEGMENT = /^[a-zA-Z0-9_.-]+$/;
 
 function checkParts(parts: readonly string[]): void {
-  for (const name of parts) {
-    if (!PART_NAME.test(name) || name === '.' || name === '..') throw new Error(`Invalid session part name "${name}"`);
+  for (const part of parts) {
+    const ok = part.split('/').every((segment) => PART_SEGMENT.test(segment) && segment !== '.' && segment !== '..');
+    if (!ok) throw new Error(`Invalid session part "${part}"`);
   }
 }
 
@@ -81,8 +82,8 @@ export function unsafeEntryReason(path: string, type: string, knownParts: readon
   if (/^[a-zA-Z]:/.test(path)) return 'drive letter';
   const segments = path.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) return 'has a .. segment';
-  const top = segments[0];
-  if (!top || !knownParts.includes(top)) return 'outside the known session parts';
+  const normalized = segments.join('/');
+  if (!knownParts.some((part) => normalized === part || normalized.startsWith(`${part}/`))) return 'outside the known session parts';
   if (type !== 'File' && type !== 'OldFile' && type !== 'Directory' && type !== 'ContiguousFile') {
     return `entry type ${type} is not allowed`;
   }

@@ -70,7 +70,7 @@ function configuration(config: RuntimeConfig) {
 }
 
 export interface RetryOptions {
-  /** How long to retry an IAM-propagation ValidationException, in ms; default 120000. */
+  /** Total backoff allowed for IAM-propagation ValidationExceptions, in ms; default 120000. */
   propagationMs?: number;
   /** First backoff in ms (doubles, capped at 15 s); default 2000. */
   backoffMs?: number;
@@ -90,21 +90,30 @@ export function isRolePropagationError(error: unknown): boolean {
 }
 
 async function withPropagationRetry<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const until = Date.now() + (options.propagationMs ?? 120_000);
+  const budget = options.propagationMs ?? 120_000;
+  let waited = 0;
   let wait = options.backoffMs ?? 2000;
   for (;;) {
     try {
       return await call();
     } catch (error) {
-      if (!isRolePropagationError(error) || Date.now() + wait > until) throw translate(error);
+      if (!isRolePropagationError(error) || waited + wait > budget) throw translate(error);
       options.onRetry?.(wait, error);
       await (options.sleep ?? sleep)(wait);
+      waited += wait;
       wait = Math.min(wait * 2, 15_000);
     }
   }
 }
 
 function translate(error: unknown): unknown {
+  if (awsErrorName(error) === 'ConflictException') {
+    return new CliError(`AgentCore refused the change: ${errorMessage(error)}`, {
+      hint: 'Another create/update of this runtime is still in progress; wait for it (agentcore-claude info), then run `agentcore-claude deploy` again.',
+      code: 'RUNTIME_CONFLICT',
+      cause: error,
+    });
+  }
   if (isRolePropagationError(error)) {
     return new CliError(`AgentCore cannot assume the execution role: ${errorMessage(error)}`, {
       hint: 'IAM changes can take a few minutes to propagate; run `agentcore-claude deploy` again shortly.',

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { deploy } from '../engine/deploy.js';
 import { httpApiStep } from '../engine/http-api.js';
+import { stageContextWithSkills } from '../engine/skills.js';
 import { createContext, requireRegion } from './context.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
@@ -28,6 +29,7 @@ interface DeployFlags {
   timeout: number;
   context?: string;
   withApi?: boolean;
+  skills?: string;
 }
 
 export function deployCommand(): Command {
@@ -43,7 +45,8 @@ export function deployCommand(): Command {
     .option('--no-wait', 'do not wait for the runtime version to become READY')
     .option('--timeout <seconds>', 'give up waiting for the stack and runtime after this many seconds', positiveInt('--timeout'), 1800)
     .option('--with-api', 'also deploy the HTTP API (API Gateway + API key + Lambda bridge) once the runtime is READY')
-    .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'));
+    .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'))
+    .option('--skills <dir>', 'bundle Claude skills (<dir>/<name>/SKILL.md) into the image; validated before any build');
   addJsonOption(command);
   withExamples(command, [
     ['agentcore-claude deploy', 'deploy (or update) the agent "agentcore-claude"'],
@@ -53,6 +56,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --yes --json', 'non-interactive deploy, result as JSON'],
     ['agentcore-claude deploy --idle-timeout 30m --max-lifetime 4h', 'runtime lifecycle settings'],
     ['agentcore-claude deploy --with-api && agentcore-claude api-key', 'add the HTTP API, then fetch its key'],
+    ['agentcore-claude deploy --skills ./skills', 'bundle ./skills/<name>/SKILL.md into the image'],
   ]);
   return command.action(async (flags: DeployFlags) => {
     const ctx = await createContext({
@@ -70,10 +74,14 @@ export function deployCommand(): Command {
     const templatePath = resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml');
     let activity: string | undefined;
     const onSigint = () => {
-      const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing was changed in AWS yet.';
+      const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing is left running in AWS.';
       process.stderr.write(`\nInterrupted. ${running}\n  → Running \`agentcore-claude deploy\` again is safe: it continues from what exists.\n`);
       process.exit(ExitCode.Interrupted);
     };
+    const baseContext = resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container'));
+    const skillsDir = flags.skills ?? ctx.config.skills;
+    const staged = skillsDir ? await stageContextWithSkills(baseContext, skillsDir) : undefined;
+    if (staged) ctx.io.info(`Bundling ${staged.skills.length} skill(s): ${staged.skills.map((s) => s.name).join(', ')}`);
     process.once('SIGINT', onSigint);
     try {
       const result = await deploy(
@@ -83,13 +91,12 @@ export function deployCommand(): Command {
           dryRun: flags.dryRun,
           wait: flags.wait,
           timeoutSeconds: flags.timeout,
-          contextDir: resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container')),
+          contextDir: staged?.dir ?? baseContext,
           templatePath,
           extraSteps: ctx.config.withApi
             ? [
                 httpApiStep({
                   io: ctx.io,
-                  templatePath,
                   bridgePath: resolve(PACKAGE_ROOT, 'dist', 'lambda', 'bridge.cjs'),
                   poll: { deadline: Date.now() + flags.timeout * 1000 },
                 }),
@@ -103,6 +110,7 @@ export function deployCommand(): Command {
       if (flags.json) ctx.io.result(result.dryRun ? { dryRun: true, plan: result.plan } : { dryRun: false, plan: result.plan, state: result.state, stateFile: ctx.statePath, stateWritten: result.stateWritten });
     } finally {
       process.removeListener('SIGINT', onSigint);
+      await staged?.cleanup();
     }
   });
 }

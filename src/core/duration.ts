@@ -20,7 +20,7 @@ export function parseDuration(value: string | number, flag: string): number {
     if (Number.isInteger(value) && value > 0) return value;
   } else {
     const text = value.trim().toLowerCase();
-    if (/^\d+$/.test(text)) return Number(text);
+    if (/^\d+$/.test(text) && Number(text) > 0) return Number(text);
     const parts = [...text.matchAll(/(\d+(?:\.\d+)?)([smh])/g)];
     if (parts.length > 0 && parts.map((p) => p[0]).join('') === text) {
       const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0);

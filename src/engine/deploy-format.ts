@@ -18,6 +18,6 @@ export function formatPlan(plan: DeployPlan): string[] {
   const renamed = runtime.renamedFrom ? ` (from agent name "${runtime.renamedFrom}")` : '';
   const why = runtime.reasons.length ? ` (${runtime.reasons.join(', ')})` : runtime.action === 'none' ? ' (configuration unchanged)' : '';
   lines.push(`  runtime  ${runtime.name}${renamed}: ${runtime.action}${why}`);
-  lines.push(plan.changes ? '' : 'No changes: everything is up to date.');
-  return lines.filter((line, index, all) => line !== '' || index < all.length - 1);
+  if (!plan.changes) lines.push('No changes: everything is up to date.');
+  return lines;
 }

@@ -9,7 +9,8 @@ import { createUpdateChangeSet, describeStack, readTemplateBody } from '../aws/c
 import { imageTagExists } from '../aws/ecr.js';
 import { findRuntimeByName, getRuntime } from '../aws/runtime.js';
 import type { PollOptions } from '../aws/wait.js';
-import type { ResolvedConfig } from '../core/config.js';
+import { defaultStackName, type ResolvedConfig } from '../core/config.js';
+import type { DeploymentState } from '../core/state.js';
 import { lifecycleFromSettings, type LifecycleSettings } from '../core/duration.js';
 import { resolveModelId } from '../core/model.js';
 import { planStackAction, type CurrentStack, type DesiredStack, type PlanInput, type RuntimeConfig } from '../core/plan.js';
@@ -30,17 +31,22 @@ export interface DeployTarget {
 
 /**
  * Resolve and validate the target (runtime name, stack name, model id, lifecycle durations).
+ * Name, stack name and model that no flag, environment variable or config file sets come from the
+ * previous deployment in `state` (same region), so a plain `deploy` redeploys what is there.
  * @throws UsageError for any invalid value, before anything touches AWS.
  */
-export function resolveTarget(config: ResolvedConfig, region: string): DeployTarget {
-  const stackName = validateStackName(config.stackName);
+export function resolveTarget(config: ResolvedConfig, region: string, state?: DeploymentState): DeployTarget {
+  const previous = state && state.region === region ? state : undefined;
+  const name = previous && config.sources.name === 'default' ? previous.name : config.name;
+  const sameAgent = previous && previous.name === name ? previous : undefined;
+  const stackName = validateStackName(config.sources.stackName !== 'default' ? config.stackName : (sameAgent?.stackName ?? defaultStackName(name)));
   return {
     region,
-    agentName: config.name,
+    agentName: name,
     stackName,
-    runtimeName: sanitizeRuntimeName(config.name).name,
+    runtimeName: sanitizeRuntimeName(name).name,
     repositoryName: repositoryNameForStack(stackName),
-    model: resolveModelId(region, config.model),
+    model: resolveModelId(region, config.model ?? sameAgent?.model),
     lifecycle: lifecycleFromSettings(config.idleTimeout, config.maxLifetime),
   };
 }
@@ -95,12 +101,14 @@ export async function gatherDeploy(
   if (described && !described.status.endsWith('_IN_PROGRESS') && described.status !== 'ROLLBACK_COMPLETE') {
     current = { ...described, templateBody: await readTemplateBody(clients, target.stackName) };
   }
+  // Throws for stacks deploy cannot act on, before anything else is read.
+  const stackAction = planStackAction(current, desired).action;
   const [repository, runtime, changeSet] = await Promise.all([
     current?.outputs.EcrRepositoryUri && current.outputs.EcrRepositoryName
       ? imageTagExists(clients, current.outputs.EcrRepositoryName, imageTag).then((hasTag) => ({ uri: current!.outputs.EcrRepositoryUri!, hasTag }))
       : undefined,
     findRuntimeByName(clients, target.runtimeName).then((found) => (found ? getRuntime(clients, found.id) : undefined)),
-    planStackAction(current, desired).action === 'update' ? createUpdateChangeSet(clients, desired, poll) : undefined,
+    stackAction === 'update' ? createUpdateChangeSet(clients, desired, poll) : undefined,
   ]);
   const apiEnabled = (desired.parameters.EnableApi ?? current?.parameters.EnableApi) === 'true';
   return {

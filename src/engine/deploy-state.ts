@@ -30,7 +30,7 @@ export function deploymentState(previous: DeploymentState | undefined, applied: 
       : same && previous.api
         ? { api: previous.api }
         : {}),
-    ...(target.lifecycle ? { lifecycle: target.lifecycle } : {}),
+    ...(applied.lifecycle ? { lifecycle: applied.lifecycle } : {}),
     createdAt: same ? previous.createdAt : now.toISOString(),
     updatedAt: now.toISOString(),
   };

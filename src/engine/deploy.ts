@@ -12,7 +12,8 @@ import { createRuntime, updateRuntime, waitForRuntimeVersion, type RetryOptions,
 import { callerIdentity } from '../aws/sts.js';
 import type { PollOptions } from '../aws/wait.js';
 import type { ResolvedConfig } from '../core/config.js';
-import { CliError } from '../core/errors.js';
+import type { LifecycleSettings } from '../core/duration.js';
+import { CliError, ExitCode } from '../core/errors.js';
 import { planDeploy, planRuntimeAction, type CurrentRuntime, type CurrentStack, type DeployPlan, type DesiredStack } from '../core/plan.js';
 import type { DeploymentState } from '../core/state.js';
 import type { IoHost } from '../io/host.js';
@@ -61,16 +62,20 @@ export interface DeployOptions {
 export interface ApplyState {
   target: DeployTarget;
   plan: DeployPlan;
+  /** The stack as wanted (template body, parameters): for steps that update it again (e.g. `--with-api`). */
+  desiredStack: DesiredStack;
   account: string;
   outputs: Record<string, string>;
   imageUri?: string;
   runtime?: RuntimeRef;
+  /** The runtime's lifecycle settings after apply (asked for, or kept from the runtime). */
+  lifecycle?: LifecycleSettings;
 }
 
-/** One step of apply. `activity` says what keeps running in AWS if the user interrupts it. */
+/** One step of apply. `activity` says what keeps running in AWS if the user interrupts it (undefined: nothing). */
 export interface ApplyStep {
   name: string;
-  activity: (state: ApplyState) => string;
+  activity: (state: ApplyState) => string | undefined;
   run: (state: ApplyState, clients: AwsClients) => Promise<void>;
 }
 
@@ -90,7 +95,7 @@ export interface DeployResult {
  */
 export async function deploy(ctx: DeployContext, options: DeployOptions): Promise<DeployResult> {
   const { io } = ctx;
-  const target = resolveTarget(ctx.config, ctx.region);
+  const target = resolveTarget(ctx.config, ctx.region, ctx.state);
   if (target.runtimeName !== target.agentName) io.info(`Runtime name: "${target.agentName}" → ${target.runtimeName} (AgentCore allows [a-zA-Z][a-zA-Z0-9_]{0,47})`);
   const clients = ctx.aws();
   const identity = await callerIdentity(clients);
@@ -105,14 +110,21 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
     if (gathered.changeSetName) await deleteChangeSet(clients, target.stackName, gathered.changeSetName);
     return { dryRun: true, plan, stateWritten: false };
   }
-  if (plan.image.action === 'build') await checkDocker();
-  if (plan.stack.action === 'recreate') await confirmRecreate(io, plan, options.yes);
+  try {
+    if (plan.image.action === 'build') await checkDocker();
+    if (plan.stack.action === 'recreate') await confirmRecreate(io, plan, options.yes);
+  } catch (error) {
+    // Leave no unexecuted change set behind.
+    if (gathered.changeSetName) await deleteChangeSet(clients, target.stackName, gathered.changeSetName).catch(() => undefined);
+    throw error;
+  }
 
   const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
-  const state: ApplyState = { target, plan, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
+  const desiredStack = { ...gathered.input.stack.desired, parameters: plan.stack.parameters };
+  const state: ApplyState = { target, plan, desiredStack, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
   const stepOptions: StepOptions = { io, poll: { ...poll, deadline }, wait: options.wait ?? true, retry: options.retry, contextDir: options.contextDir };
   const steps = [
-    stackStep(stepOptions, gathered.input.stack.desired, gathered.changeSetName),
+    stackStep(stepOptions, gathered.changeSetName),
     imageStep(stepOptions),
     runtimeStep(stepOptions, gathered.input.runtime.current),
     ...(options.extraSteps ?? []),
@@ -140,15 +152,15 @@ async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | unde
   io.warn(`Stack ${plan.stack.name} is in ROLLBACK_COMPLETE: its first creation failed, and CloudFormation can only delete such a stack. Deploy will delete it and create it again.`);
   if (yes) return;
   if (!(await askConfirm(io, `Delete stack ${plan.stack.name} and create it again?`, { flag: '--yes' }))) {
-    throw new CliError('Deploy cancelled: the stack was left as it is.', { exitCode: 2, code: 'CANCELLED', hint: 'Run `agentcore-claude deploy --yes` to delete and recreate it.' });
+    throw new CliError('Deploy cancelled: the stack was left as it is.', { exitCode: ExitCode.Usage, code: 'CANCELLED', hint: 'Run `agentcore-claude deploy --yes` to delete and recreate it.' });
   }
 }
 
 /** Create, update (execute the planned change set), or delete + recreate the stack; read its outputs. */
-function stackStep(options: StepOptions, desired: DesiredStack, changeSetName: string | undefined): ApplyStep {
+function stackStep(options: StepOptions, changeSetName: string | undefined): ApplyStep {
   return {
     name: 'stack',
-    activity: ({ plan }) => `CloudFormation ${plan.stack.action} of stack ${plan.stack.name}`,
+    activity: ({ plan }) => (plan.stack.action === 'none' ? undefined : `CloudFormation ${plan.stack.action} of stack ${plan.stack.name}`),
     async run(state, clients) {
       const { plan } = state;
       const { io } = options;
@@ -161,7 +173,7 @@ function stackStep(options: StepOptions, desired: DesiredStack, changeSetName: s
           result = await executeChangeSet(clients, plan.stack.name, changeSetName, watch);
         } else {
           if (plan.stack.action === 'recreate') await deleteStack(clients, plan.stack.name, watch);
-          result = await createStack(clients, { ...desired, parameters: plan.stack.parameters }, watch);
+          result = await createStack(clients, state.desiredStack, watch);
         }
         // Some CloudFormation implementations (moto after a CREATE change set) omit Outputs: describe again.
         const outputs = Object.keys(result.outputs).length ? result.outputs : ((await describeStack(clients, plan.stack.name))?.outputs ?? {});
@@ -179,7 +191,7 @@ function stackStep(options: StepOptions, desired: DesiredStack, changeSetName: s
 function imageStep(options: StepOptions): ApplyStep {
   return {
     name: 'image',
-    activity: () => 'nothing (the image build runs locally)',
+    activity: () => undefined, // the build runs locally and stops with us
     async run(state, clients) {
       const repositoryUri = state.outputs.EcrRepositoryUri;
       if (!repositoryUri) throw new CliError('The stack has no EcrRepositoryUri output.', { code: 'NO_REPOSITORY' });
@@ -199,11 +211,16 @@ function imageStep(options: StepOptions): ApplyStep {
 function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined): ApplyStep {
   return {
     name: 'runtime',
-    activity: ({ plan }) => `AgentCore ${plan.runtime.action} of runtime ${plan.runtime.name}`,
+    activity: ({ plan }) => (plan.runtime.action === 'none' ? undefined : `AgentCore ${plan.runtime.action} of runtime ${plan.runtime.name}`),
     async run(state, clients) {
       const { io } = options;
-      const desired = runtimeConfig(state.target, state.outputs, state.plan.image.tag);
-      if (!desired) throw new CliError('The stack outputs lack the repository, role or bucket.', { code: 'MISSING_OUTPUTS' });
+      const wanted = runtimeConfig(state.target, state.outputs, state.plan.image.tag);
+      if (!wanted) throw new CliError('The stack outputs lack the repository, role or bucket.', { code: 'MISSING_OUTPUTS' });
+      // An update replaces the whole configuration: lifecycle settings not asked for this time are
+      // kept from the runtime rather than reset to AgentCore's defaults.
+      const lifecycle = wanted.lifecycle ?? definedLifecycle(current?.config.lifecycle);
+      const desired = lifecycle ? { ...wanted, lifecycle } : wanted;
+      state.lifecycle = lifecycle;
       // Decide again with the real stack outputs (the plan may not have known them).
       const decision = planRuntimeAction(current, desired);
       state.plan.runtime.action = decision.action;
@@ -234,6 +251,12 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
       }
     },
   };
+}
+
+function definedLifecycle(lifecycle: LifecycleSettings | undefined): LifecycleSettings | undefined {
+  if (!lifecycle) return undefined;
+  const defined = Object.fromEntries(Object.entries(lifecycle).filter(([, value]) => value !== undefined));
+  return Object.keys(defined).length ? defined : undefined;
 }
 
 /** Write deployment.json atomically, unless only its timestamp would change. */

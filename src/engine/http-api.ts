@@ -9,6 +9,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { createUpdateChangeSet, describeStack, executeChangeSet } from '../aws/cloudformation.js';
 import type { PollOptions } from '../aws/wait.js';
 import { CliError } from '../core/errors.js';
+import type { DesiredStack } from '../core/plan.js';
 import type { IoHost } from '../io/host.js';
 import type { ApplyStep } from './deploy.js';
 
@@ -17,8 +18,6 @@ export const MAX_PARAMETER_BYTES = 4096;
 
 export interface HttpApiStepOptions {
   io: IoHost;
-  /** The CloudFormation template (the same file the stack step used). */
-  templatePath: string;
   /** The esbuild bundle of the bridge (`dist/lambda/bridge.cjs`). */
   bridgePath: string;
   poll: PollOptions;
@@ -38,7 +37,11 @@ export async function httpApiParameters(bridgePath: string, runtimeArn: string):
   return { EnableApi: 'true', AgentRuntimeArn: runtimeArn, ApiBridgeCode: code };
 }
 
-/** The apply step of `--with-api`: runs after the runtime step; records ApiEndpoint/ApiKeyId in the outputs. */
+/**
+ * The apply step of `--with-api`: runs after the runtime step, updates the stack (its wanted
+ * template and parameters plus {@link httpApiParameters}) unless it already has them, and leaves
+ * ApiEndpoint/ApiKeyId in the outputs (deploy-state records them).
+ */
 export function httpApiStep(options: HttpApiStepOptions): ApplyStep {
   return {
     name: 'http-api',
@@ -51,31 +54,27 @@ export function httpApiStep(options: HttpApiStepOptions): ApplyStep {
           code: 'NO_RUNTIME_ARN',
         });
       }
-      const stackName = state.plan.stack.name;
       const wanted = await httpApiParameters(options.bridgePath, arn);
-      const current = await describeStack(clients, stackName);
-      if (!current) throw new CliError(`Stack ${stackName} disappeared before the HTTP API step.`, { code: 'STACK_GONE' });
-      if (Object.entries(wanted).every(([key, value]) => current.parameters[key] === value) && current.outputs.ApiEndpoint) {
-        state.outputs = current.outputs;
-        return;
-      }
-      state.outputs = await updateStack(clients, options, stackName, { ...current.parameters, ...wanted });
+      const stack = state.desiredStack;
+      if (Object.entries(wanted).every(([key, value]) => stack.parameters[key] === value) && state.outputs.ApiEndpoint) return;
+      const parameters = { ...stack.parameters, ...wanted };
+      state.outputs = await updateStack(clients, options, { ...stack, parameters });
+      state.desiredStack = { ...stack, parameters };
       options.io.info(`HTTP API: ${state.outputs.ApiEndpoint ?? '(no ApiEndpoint output)'} — fetch its key with \`agentcore-claude api-key\``);
     },
   };
 }
 
-async function updateStack(clients: AwsClients, options: HttpApiStepOptions, stackName: string, parameters: Record<string, string>): Promise<Record<string, string>> {
-  const templateBody = await readFile(options.templatePath, 'utf8');
-  const progress = options.io.progress(`Stack ${stackName}: adding the HTTP API…`);
+async function updateStack(clients: AwsClients, options: HttpApiStepOptions, desired: DesiredStack): Promise<Record<string, string>> {
+  const progress = options.io.progress(`Stack ${desired.name}: adding the HTTP API…`);
   try {
-    const changeSet = await createUpdateChangeSet(clients, { name: stackName, templateBody, parameters }, options.poll);
-    if (changeSet !== 'no-changes') await executeChangeSet(clients, stackName, changeSet.name, { ...options.poll, onEvent: (line) => progress.log(line) });
-    const outputs = (await describeStack(clients, stackName))?.outputs ?? {};
-    progress.succeed(`Stack ${stackName}: HTTP API ready`);
+    const changeSet = await createUpdateChangeSet(clients, desired, options.poll);
+    if (changeSet !== 'no-changes') await executeChangeSet(clients, desired.name, changeSet.name, { ...options.poll, onEvent: (line) => progress.log(line) });
+    const outputs = (await describeStack(clients, desired.name))?.outputs ?? {};
+    progress.succeed(`Stack ${desired.name}: HTTP API ready`);
     return outputs;
   } catch (error) {
-    progress.fail(`Stack ${stackName}: HTTP API update failed`);
+    progress.fail(`Stack ${desired.name}: HTTP API update failed`);
     throw error;
   }
 }

@@ -2,10 +2,12 @@
  * Load and validate a skills directory before any build (see src/core/skills.ts for the rules),
  * and copy it where the agent finds it.
  */
-import { cp, readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { parseSkill, type Skill } from '../core/skills.js';
+import { readBuildContext } from '../io/build-context.js';
 
 /**
  * Read every `<dir>/<name>/SKILL.md`.
@@ -52,4 +54,43 @@ export async function copySkills(root: string, skills: readonly Skill[], dest: s
   for (const skill of skills) {
     await cp(join(resolve(root), skill.dir), join(dest, skill.dir), { recursive: true, verbatimSymlinks: true });
   }
+}
+
+/** Directory of a build context where bundled skills go (the Dockerfile copies it to /app/skills). */
+export const CONTEXT_SKILLS_DIR = 'skills';
+
+export interface StagedContext {
+  /** The staged build context: the agent's context plus `skills/<name>/…`. */
+  dir: string;
+  skills: Skill[];
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Stage a build context that bundles skills: a temp copy of `contextDir` as `docker build` would
+ * send it (`.dockerignore` applied) with the validated skills under `skills/`. The image's content
+ * tag is computed on this copy, so changing a skill changes the tag.
+ * @throws UsageError from {@link loadSkills} before anything is copied.
+ */
+export async function stageContextWithSkills(contextDir: string, skillsDir: string, flag = '--skills'): Promise<StagedContext> {
+  const skills = await loadSkills(skillsDir, flag);
+  const files = await readBuildContext(contextDir);
+  const dir = await mkdtemp(join(tmpdir(), 'agentcore-claude-context-'));
+  try {
+    for (const file of files) {
+      const target = join(dir, ...file.path.split('/'));
+      await mkdir(dirname(target), { recursive: true });
+      const content = file.content;
+      if (typeof content === 'string' && content.startsWith('symlink:')) await symlink(content.slice('symlink:'.length), target);
+      else await writeFile(target, content);
+    }
+    const dest = join(dir, CONTEXT_SKILLS_DIR);
+    await rm(dest, { recursive: true, force: true });
+    await mkdir(dest, { recursive: true });
+    await copySkills(skillsDir, skills, dest);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { dir, skills, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

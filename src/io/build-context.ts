@@ -24,6 +24,7 @@ export async function readBuildContext(dir: string): Promise<ContextFile[]> {
     });
   }
   const ignoreFile = join(dir, '.dockerignore');
+  // The package is CommonJS with `factory.default = factory` for TypeScript's sake.
   const matcher = dockerignore.default().add(existsSync(ignoreFile) ? await readFile(ignoreFile, 'utf8') : '');
   const files: ContextFile[] = [];
   const walk = async (relative: string): Promise<void> => {

@@ -90,3 +90,25 @@ describe('packSession / unpackSession', () => {
     expect(lstatSync(join(root, 'workspace')).isDirectory()).toBe(true);
   });
 });
+
+describe('multi-segment parts', () => {
+  it('packs and restores nested part paths, refusing siblings of a part', async () => {
+    const root = temp();
+    mkdirSync(join(root, 'sess-1'), { recursive: true });
+    mkdirSync(join(root, '.claude-sessions', 'sess-1'), { recursive: true });
+    mkdirSync(join(root, '.claude-sessions', 'sess-2'), { recursive: true });
+    writeFileSync(join(root, 'sess-1', 'a.txt'), 'a');
+    writeFileSync(join(root, '.claude-sessions', 'sess-1', 't.jsonl'), 't');
+    writeFileSync(join(root, '.claude-sessions', 'sess-2', 'other.jsonl'), 'other session');
+    const parts = ['sess-1', '.claude-sessions/sess-1'];
+    const packed = await packSession(root, parts);
+    expect(packed.fileCount).toBe(2);
+    const target = temp();
+    expect(await unpackSession(packed.file, target, parts)).toEqual({ fileCount: 2, refused: [] });
+    await packed.cleanup();
+    expect(readFileSync(join(target, '.claude-sessions', 'sess-1', 't.jsonl'), 'utf8')).toBe('t');
+    expect(unsafeEntryReason('.claude-sessions/sess-2/other.jsonl', 'File', parts)).toBe('outside the known session parts');
+    expect(unsafeEntryReason('sess-10/x', 'File', parts)).toBe('outside the known session parts');
+    await expect(packSession(root, ['../up'])).rejects.toThrow(/Invalid session part/);
+  });
+});

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { parseSkill } from '../../src/core/skills.js';
-import { loadSkills } from '../../src/engine/skills.js';
+import { loadSkills, stageContextWithSkills } from '../../src/engine/skills.js';
+import { buildContextTag } from '../../src/io/build-context.js';
 
 const good = '---\nname: pdf-report\ndescription: Build PDF reports from CSV files. Use when asked for a report.\n---\n# How\n';
 
@@ -55,5 +56,46 @@ describe('loadSkills', () => {
     const error = await loadSkills('/nonexistent/skills').catch((e: UsageError) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).hint).toContain('--skills');
+  });
+});
+
+describe('stageContextWithSkills', () => {
+  const temps: string[] = [];
+  afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  function tree(files: Record<string, string>): string {
+    const root = mkdtempSync(join(tmpdir(), 'ctx-'));
+    temps.push(root);
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), content);
+    }
+    return root;
+  }
+
+  it('copies the context as docker sends it plus skills/, and the tag follows the skills', async () => {
+    const context = tree({ Dockerfile: 'FROM node:20\n', 'src/main.ts': 'x', 'node_modules/big/index.js': 'y', '.dockerignore': 'secret.env\n', 'secret.env': 'K=V', 'skills/README.md': 'placeholder' });
+    const skills = tree({ 'pdf-report/SKILL.md': good, 'pdf-report/scripts/run.py': 'print()' });
+    const staged = await stageContextWithSkills(context, skills);
+    temps.push(staged.dir);
+    expect(existsSync(join(staged.dir, 'src', 'main.ts'))).toBe(true);
+    expect(existsSync(join(staged.dir, 'node_modules'))).toBe(false);
+    expect(existsSync(join(staged.dir, 'secret.env'))).toBe(false);
+    expect(readFileSync(join(staged.dir, 'skills', 'pdf-report', 'scripts', 'run.py'), 'utf8')).toBe('print()');
+    expect(existsSync(join(staged.dir, 'skills', 'README.md'))).toBe(false);
+
+    const tag = await buildContextTag(staged.dir);
+    expect(tag).not.toBe(await buildContextTag(context));
+    writeFileSync(join(skills, 'pdf-report', 'SKILL.md'), good.replace('Build PDF', 'Build nice PDF'));
+    const again = await stageContextWithSkills(context, skills);
+    temps.push(again.dir);
+    expect(await buildContextTag(again.dir)).not.toBe(tag);
+    await staged.cleanup();
+    expect(existsSync(staged.dir)).toBe(false);
+  });
+
+  it('fails on invalid skills before copying anything', async () => {
+    const context = tree({ Dockerfile: 'FROM node:20\n' });
+    const skills = tree({ 'bad/SKILL.md': 'no front matter' });
+    await expect(stageContextWithSkills(context, skills)).rejects.toThrow(/has no front matter/);
   });
 });

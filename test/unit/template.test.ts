@@ -1,21 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse, type Tags, type YAMLSeq } from 'yaml';
-
-/** CloudFormation short-form intrinsic functions, parsed into their long form. */
-const CFN_TAGS = ['Ref', 'Sub', 'GetAtt', 'If', 'Equals', 'Join', 'Select', 'Split', 'Not', 'And', 'Or', 'FindInMap', 'Base64', 'GetAZs', 'ImportValue', 'Condition'];
-const customTags: Tags = CFN_TAGS.flatMap((name) => {
-  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-  const resolve = (value: unknown) => ({ [key]: name === 'GetAtt' && typeof value === 'string' ? value.split('.') : value });
-  return [
-    { tag: `!${name}`, collection: 'seq' as const, resolve: (seq: YAMLSeq) => resolve(seq.toJSON()) },
-    { tag: `!${name}`, resolve: (value: string) => resolve(value) },
-  ];
-});
+import { parseTemplate } from '../../src/core/template.js';
 
 const text = readFileSync(new URL('../../templates/infrastructure.yaml', import.meta.url), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const template = parse(text, { customTags }) as any;
+const template = parseTemplate(text) as any;
 
 describe('templates/infrastructure.yaml', () => {
   it('declares the parameters and condition the CLI and the HTTP API rely on', () => {

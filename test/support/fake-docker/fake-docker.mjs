@@ -5,7 +5,8 @@
 //   error), else 0.
 // - `buildx inspect` prints a builder that supports linux/arm64 (unless FAKE_DOCKER_PLATFORMS says otherwise).
 // - `buildx build … -t <registry>/<repo>:<tag> … --push` does what a real push does: registers the tag
-//   in (moto's) ECR with PutImage and a minimal manifest, so the next deploy sees it.
+//   in (moto's) ECR with PutImage and a minimal manifest, so the next deploy sees it. Only when
+//   AWS_ENDPOINT_URL is set (an emulator): never against real AWS.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
@@ -27,7 +28,7 @@ else if (argv[0] === 'buildx' && argv[1] === 'build') {
   if (exit) {
     console.error('#5 ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1');
     console.error('ERROR: failed to solve: fake build failure');
-  } else if (argv.includes('--push')) {
+  } else if (argv.includes('--push') && process.env.AWS_ENDPOINT_URL) {
     const image = argv[argv.indexOf('-t') + 1];
     const [repoPath, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
     const repositoryName = repoPath.slice(repoPath.indexOf('/') + 1);
@@ -38,6 +39,7 @@ else if (argv[0] === 'buildx' && argv[1] === 'build') {
       config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: `sha256:${digest}` },
       layers: [],
     });
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // keep the fake's output to what docker prints
     await new ECRClient({}).send(new PutImageCommand({ repositoryName, imageTag: tag, imageManifest }));
     console.log(`#9 pushing ${image} done`);
   }

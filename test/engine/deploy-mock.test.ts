@@ -1,0 +1,386 @@
+/**
+ * Engine decisions moto cannot reproduce, with aws-sdk-client-mock (everything else runs against
+ * moto in test/e2e): ROLLBACK_COMPLETE recovery, a runtime version ending UPDATE_FAILED, the
+ * IAM-propagation retry, the FAILED no-change change set real CloudFormation returns, stack
+ * failures with their failed resources, and credential errors.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  BedrockAgentCoreControlClient,
+  CreateAgentRuntimeCommand,
+  GetAgentRuntimeCommand,
+  ListAgentRuntimesCommand,
+  UpdateAgentRuntimeCommand,
+} from '@aws-sdk/client-bedrock-agentcore-control';
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  CreateStackCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
+import { DescribeImagesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliError } from '../../src/core/errors.js';
+import { deploy } from '../../src/engine/deploy.js';
+import { buildContextTag } from '../../src/io/build-context.js';
+import { FAKE_DOCKER_DIR, TEMPLATE_PATH, makeTestDeploy, type TestDeploy } from '../support/deploy-context.js';
+
+const cf = mockClient(CloudFormationClient);
+const ecr = mockClient(ECRClient);
+const sts = mockClient(STSClient);
+const control = mockClient(BedrockAgentCoreControlClient);
+
+const TEMPLATE = readFileSync(TEMPLATE_PATH, 'utf8');
+const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/my-agent';
+const ROLE = 'arn:aws:iam::123456789012:role/my-agent-AgentCoreExecutionRole-X';
+const OUTPUTS = { OutputBucketName: 'my-agent-bucket', EcrRepositoryUri: REPO, EcrRepositoryName: 'my-agent', ExecutionRoleArn: ROLE };
+const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+
+function stackDescription(status: string, extra: Partial<Stack> = {}): Stack {
+  return {
+    StackName: 'my-agent',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/my-agent/1',
+    StackStatus: status as Stack['StackStatus'],
+    CreationTime: new Date(),
+    Parameters: [
+      { ParameterKey: 'AgentName', ParameterValue: 'my_agent' },
+      { ParameterKey: 'RepositoryName', ParameterValue: 'my-agent' },
+      { ParameterKey: 'EnableApi', ParameterValue: 'false' },
+      { ParameterKey: 'AgentRuntimeArn', ParameterValue: '' },
+    ],
+    Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    ...extra,
+  };
+}
+
+function runtimeResponse(status: string, tag: string, extra: Record<string, unknown> = {}) {
+  return {
+    agentRuntimeId: 'my_agent-abc123',
+    agentRuntimeArn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/my_agent-abc123',
+    agentRuntimeName: 'my_agent',
+    agentRuntimeVersion: '3',
+    status,
+    roleArn: ROLE,
+    networkConfiguration: { networkMode: 'PUBLIC' },
+    agentRuntimeArtifact: { containerConfiguration: { containerUri: `${REPO}:${tag}` } },
+    environmentVariables: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: MODEL, OUTPUT_BUCKET_NAME: 'my-agent-bucket' },
+    lifecycleConfiguration: { idleRuntimeSessionTimeout: 900, maxLifetime: 28800 },
+    createdAt: new Date(),
+    lastUpdatedAt: new Date(),
+    ...extra,
+  } as never;
+}
+
+function awsError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+let t: TestDeploy;
+let tag: string;
+const savedPath = process.env.PATH;
+const savedEndpoint = process.env.AWS_ENDPOINT_URL;
+
+/** Mocks for a healthy, up-to-date deployment; tests override what they exercise. */
+function upToDate(): void {
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/dev' });
+  cf.on(DescribeStacksCommand).resolves({ Stacks: [stackDescription('UPDATE_COMPLETE')] });
+  cf.on(GetTemplateCommand).resolves({ TemplateBody: TEMPLATE });
+  cf.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+  ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageTags: [tag] }] });
+  ecr.on(GetAuthorizationTokenCommand).resolves({
+    authorizationData: [{ authorizationToken: Buffer.from('AWS:secret-password').toString('base64'), proxyEndpoint: `https://${REPO.split('/')[0]}` }],
+  });
+  control.on(ListAgentRuntimesCommand).resolves({ agentRuntimes: [{ agentRuntimeName: 'my_agent', agentRuntimeId: 'my_agent-abc123', agentRuntimeArn: 'arn:rt', agentRuntimeVersion: '3', status: 'READY', description: '', lastUpdatedAt: new Date() }] });
+  control.on(GetAgentRuntimeCommand).resolves(runtimeResponse('READY', tag));
+}
+
+beforeEach(async () => {
+  cf.reset();
+  ecr.reset();
+  sts.reset();
+  control.reset();
+  t = await makeTestDeploy();
+  tag = await buildContextTag(t.contextDir);
+  // The fake docker records its calls; without AWS_ENDPOINT_URL it never talks to AWS.
+  process.env.PATH = `${FAKE_DOCKER_DIR}:${savedPath}`;
+  process.env.FAKE_DOCKER_LOG = join(t.dir, 'docker.log');
+  delete process.env.AWS_ENDPOINT_URL;
+  upToDate();
+});
+
+afterEach(async () => {
+  process.env.PATH = savedPath;
+  delete process.env.FAKE_DOCKER_LOG;
+  if (savedEndpoint !== undefined) process.env.AWS_ENDPOINT_URL = savedEndpoint;
+  await t.cleanup();
+});
+
+async function dockerCalls(): Promise<string[][]> {
+  try {
+    return (await readFile(join(t.dir, 'docker.log'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line).argv);
+  } catch {
+    return [];
+  }
+}
+
+async function failure(promise: Promise<unknown>): Promise<CliError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(CliError);
+  return error as CliError;
+}
+
+describe('deploy engine (mocked AWS)', () => {
+  it('an up-to-date deployment makes no change and at most 6 AWS calls', async () => {
+    const calls: string[] = [];
+    const result = await deploy(t.context({}, undefined, (s, c) => calls.push(`${s}:${c}`)), t.options());
+    expect(result.plan.changes).toBe(false);
+    expect(calls.length).toBeLessThanOrEqual(6);
+    expect(cf.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+    expect(control.commandCalls(UpdateAgentRuntimeCommand)).toHaveLength(0);
+    expect(await dockerCalls()).toEqual([]);
+  });
+
+  describe('stack in ROLLBACK_COMPLETE', () => {
+    beforeEach(() => {
+      cf.on(DescribeStacksCommand)
+        .resolvesOnce({ Stacks: [stackDescription('ROLLBACK_COMPLETE', { Outputs: [] })] }) // gather
+        .resolvesOnce({ Stacks: [stackDescription('ROLLBACK_COMPLETE', { Outputs: [] })] }) // deleteStack
+        .resolvesOnce({ Stacks: [stackDescription('DELETE_COMPLETE', { Outputs: [] })] }) // delete wait
+        .resolves({ Stacks: [stackDescription('CREATE_COMPLETE')] }); // create wait
+      cf.on(DeleteStackCommand).resolves({});
+      cf.on(CreateStackCommand).resolves({ StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/my-agent/2' });
+      ecr.on(DescribeImagesCommand).rejects(awsError('ImageNotFoundException', 'not found'));
+      control.on(ListAgentRuntimesCommand).resolves({ agentRuntimes: [] });
+      control.on(CreateAgentRuntimeCommand).resolves({ agentRuntimeId: 'my_agent-new', agentRuntimeArn: 'arn:rt:new', agentRuntimeVersion: '1', status: 'CREATING', createdAt: new Date() });
+      control.on(GetAgentRuntimeCommand).resolves(runtimeResponse('READY', tag, { agentRuntimeId: 'my_agent-new', agentRuntimeVersion: '1' }));
+    });
+
+    it('is explained and deleted + recreated with --yes', async () => {
+      const result = await deploy(t.context(), t.options({ yes: true }));
+      expect(result.plan.stack.action).toBe('recreate');
+      expect(t.stderr.text).toMatch(/ROLLBACK_COMPLETE: its first creation failed/);
+      expect(cf.commandCalls(DeleteStackCommand)).toHaveLength(1);
+      expect(cf.commandCalls(CreateStackCommand)[0]!.args[0].input).toMatchObject({ StackName: 'my-agent', Capabilities: expect.arrayContaining(['CAPABILITY_IAM']) });
+      // The new repository is empty: the image is built and pushed.
+      const docker = await dockerCalls();
+      expect(docker.find((argv) => argv[1] === 'build')).toEqual(['buildx', 'build', '--platform', 'linux/arm64', '-t', `${REPO}:${tag}`, '--push', t.contextDir]);
+      expect(result.state).toMatchObject({ runtime: { id: 'my_agent-new', version: '1' }, imageTag: tag, bucket: 'my-agent-bucket' });
+    });
+
+    it('without --yes and without a terminal: asks for --yes and deletes nothing', async () => {
+      const error = await failure(deploy(t.context(), t.options()));
+      expect(error).toMatchObject({ code: 'CONFIRMATION_REQUIRED', exitCode: 2 });
+      expect(error.hint).toContain('--yes');
+      expect(cf.commandCalls(DeleteStackCommand)).toHaveLength(0);
+    });
+  });
+
+  it('a runtime version that ends UPDATE_FAILED shows failureReason and exits 1; no state is written', async () => {
+    control.on(GetAgentRuntimeCommand, { agentRuntimeId: 'my_agent-abc123' }).resolves(runtimeResponse('READY', 'c-old'));
+    control.on(UpdateAgentRuntimeCommand).resolves({ agentRuntimeId: 'my_agent-abc123', agentRuntimeArn: 'arn:rt', agentRuntimeVersion: '4', status: 'UPDATING', lastUpdatedAt: new Date() });
+    control
+      .on(GetAgentRuntimeCommand, { agentRuntimeId: 'my_agent-abc123', agentRuntimeVersion: '4' })
+      .resolvesOnce(runtimeResponse('UPDATING', tag, { agentRuntimeVersion: '4' }))
+      .resolves(runtimeResponse('UPDATE_FAILED', tag, { agentRuntimeVersion: '4', failureReason: 'Image pull failed: manifest unknown' }));
+    const error = await failure(deploy(t.context(), t.options()));
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toContain('UPDATE_FAILED: Image pull failed: manifest unknown');
+    expect(control.commandCalls(UpdateAgentRuntimeCommand)[0]!.args[0].input).toMatchObject({
+      agentRuntimeId: 'my_agent-abc123',
+      agentRuntimeArtifact: { containerConfiguration: { containerUri: `${REPO}:${tag}` } },
+      roleArn: ROLE,
+      networkConfiguration: { networkMode: 'PUBLIC' },
+      environmentVariables: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: MODEL, OUTPUT_BUCKET_NAME: 'my-agent-bucket' },
+    });
+    await expect(readFile(t.statePath)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('gives up waiting after --timeout with a message saying deploy again is safe', async () => {
+    control.on(GetAgentRuntimeCommand, { agentRuntimeId: 'my_agent-abc123' }).resolves(runtimeResponse('READY', 'c-old'));
+    control.on(UpdateAgentRuntimeCommand).resolves({ agentRuntimeId: 'my_agent-abc123', agentRuntimeArn: 'arn:rt', agentRuntimeVersion: '4', status: 'UPDATING', lastUpdatedAt: new Date() });
+    control.on(GetAgentRuntimeCommand, { agentRuntimeId: 'my_agent-abc123', agentRuntimeVersion: '4' }).resolves(runtimeResponse('UPDATING', tag, { agentRuntimeVersion: '4' }));
+    const error = await failure(deploy(t.context(), t.options({ timeoutSeconds: 0.05 as number, poll: { pollMs: 10 } })));
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    expect(error.message).toMatch(/runtime my_agent version 4 \(UPDATING\)/);
+    expect(error.hint).toMatch(/deploy` again is safe/);
+  });
+
+  describe('IAM propagation', () => {
+    const propagation = () => awsError('ValidationException', "Role validation failed for 'arn:aws:iam::123456789012:role/x'. Please verify that the role can be assumed by bedrock-agentcore.amazonaws.com");
+
+    beforeEach(() => {
+      control.on(ListAgentRuntimesCommand).resolves({ agentRuntimes: [] });
+      control.on(GetAgentRuntimeCommand).resolves(runtimeResponse('READY', tag, { agentRuntimeVersion: '1' }));
+    });
+
+    it('retries CreateAgentRuntime with backoff until the role is assumable', async () => {
+      control
+        .on(CreateAgentRuntimeCommand)
+        .rejectsOnce(propagation())
+        .rejectsOnce(propagation())
+        .resolves({ agentRuntimeId: 'my_agent-abc123', agentRuntimeArn: 'arn:rt', agentRuntimeVersion: '1', status: 'CREATING', createdAt: new Date() });
+      const waits: number[] = [];
+      const result = await deploy(t.context(), t.options({ retry: { sleep: async (ms) => void waits.push(ms) } }));
+      expect(control.commandCalls(CreateAgentRuntimeCommand)).toHaveLength(3);
+      expect(waits).toEqual([2000, 4000]);
+      expect(t.stderr.text).toMatch(/not assumable yet \(IAM propagation\); retrying in 2 s/);
+      expect(result.state?.runtime.version).toBe('1');
+    });
+
+    it('stops after a bounded time with an actionable error', async () => {
+      control.on(CreateAgentRuntimeCommand).rejects(propagation());
+      const waits: number[] = [];
+      const error = await failure(deploy(t.context(), t.options({ retry: { propagationMs: 30_000, sleep: async (ms) => void waits.push(ms) } })));
+      expect(error).toMatchObject({ code: 'ROLE_NOT_ASSUMABLE' });
+      expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30_000);
+      expect(waits.length).toBeGreaterThan(1);
+    });
+
+    it('does not retry other validation errors', async () => {
+      control.on(CreateAgentRuntimeCommand).rejects(awsError('ValidationException', 'Invalid container URI'));
+      await expect(deploy(t.context(), t.options())).rejects.toThrow('Invalid container URI');
+      expect(control.commandCalls(CreateAgentRuntimeCommand)).toHaveLength(1);
+    });
+  });
+
+  describe('"No updates are to be performed" is success in both forms', () => {
+    beforeEach(() => {
+      // A template text that differs (e.g. reformatted) but means the same: a change set is needed to know.
+      cf.on(GetTemplateCommand).resolves({ TemplateBody: `${TEMPLATE}\n# reformatted\n` });
+      cf.on(DeleteChangeSetCommand).resolves({});
+    });
+
+    it('real CloudFormation: the change set is created, then FAILED with "didn\'t contain changes"', async () => {
+      cf.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs', StackId: 'arn:stack' });
+      cf.on(DescribeChangeSetCommand)
+        .resolvesOnce({ Status: 'CREATE_IN_PROGRESS' })
+        .resolves({ Status: 'FAILED', StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set." });
+      const result = await deploy(t.context(), t.options());
+      expect(result.plan.stack).toMatchObject({ action: 'none', reason: 'the change set contains no changes' });
+      expect(cf.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
+      expect(cf.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+      expect(result.plan.changes).toBe(false);
+    });
+
+    it('moto: CreateChangeSet itself answers ValidationError', async () => {
+      cf.on(CreateChangeSetCommand).rejects(awsError('ValidationError', 'No updates are to be performed.'));
+      const result = await deploy(t.context(), t.options());
+      expect(result.plan.stack.action).toBe('none');
+      expect(cf.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
+    });
+
+    it('another FAILED reason is an error', async () => {
+      cf.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs' });
+      cf.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: 'Template format error: Unresolved resource dependencies [Foo]' });
+      const error = await failure(deploy(t.context(), t.options()));
+      expect(error.message).toContain('Unresolved resource dependencies [Foo]');
+    });
+  });
+
+  it('a failed stack update lists the failed resources with their reasons (exit 1)', async () => {
+    cf.on(GetTemplateCommand).resolves({ TemplateBody: 'old' });
+    cf.on(CreateChangeSetCommand).resolves({ Id: 'arn:cs' });
+    cf.on(DescribeChangeSetCommand).resolves({
+      Status: 'CREATE_COMPLETE',
+      Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'AgentCoreExecutionRole', ResourceType: 'AWS::IAM::Role', Replacement: 'False' } }],
+    });
+    cf.on(ExecuteChangeSetCommand).resolves({});
+    const later = () => new Date(Date.now() + 1000);
+    cf.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        { StackId: 's', EventId: '3', StackName: 'my-agent', LogicalResourceId: 'my-agent', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_ROLLBACK_COMPLETE', Timestamp: later() },
+        { StackId: 's', EventId: '2', StackName: 'my-agent', LogicalResourceId: 'AgentCoreExecutionRole', ResourceType: 'AWS::IAM::Role', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'MalformedPolicyDocument: bad action', Timestamp: later() },
+        { StackId: 's', EventId: '1', StackName: 'my-agent', LogicalResourceId: 'my-agent', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_IN_PROGRESS', ResourceStatusReason: 'User Initiated', Timestamp: later() },
+      ],
+    });
+    cf.on(DescribeStacksCommand)
+      .resolvesOnce({ Stacks: [stackDescription('UPDATE_COMPLETE')] })
+      .resolves({ Stacks: [stackDescription('UPDATE_ROLLBACK_COMPLETE')] });
+    const error = await failure(deploy(t.context(), t.options()));
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(/update failed: UPDATE_ROLLBACK_COMPLETE/);
+    expect(error.message).toContain('AgentCoreExecutionRole (AWS::IAM::Role): MalformedPolicyDocument: bad action');
+    expect(error.hint).toMatch(/rolled back/);
+    // Events were printed as they happened, oldest first.
+    const printed = t.stderr.text;
+    expect(printed.indexOf('UPDATE_IN_PROGRESS')).toBeLessThan(printed.indexOf('UPDATE_FAILED'));
+    expect(t.stderr.text).toMatch(/~ AgentCoreExecutionRole \(AWS::IAM::Role\)/);
+  });
+
+  it.each([
+    ['ExpiredToken', 'The security token included in the request is expired', 'EXPIRED_CREDENTIALS', /sso login|renew/],
+    ['CredentialsProviderError', 'Could not load credentials from any providers', 'NO_CREDENTIALS', /--profile/],
+    ['AccessDenied', 'User is not authorized to perform sts:GetCallerIdentity', 'ACCESS_DENIED', /IAM permissions/],
+    ['InvalidClientTokenId', 'The security token included in the request is invalid', 'INVALID_CREDENTIALS', /AWS_ACCESS_KEY_ID/],
+  ])('STS %s → %s before any other call', async (name, message, code, hint) => {
+    sts.on(GetCallerIdentityCommand).rejects(awsError(name, message));
+    const error = await failure(deploy(t.context(), t.options()));
+    expect(error).toMatchObject({ code, exitCode: 3 });
+    expect(error.hint).toMatch(hint);
+    expect(cf.calls()).toHaveLength(0);
+  });
+
+  it('invalid settings are usage errors before any AWS call', async () => {
+    await expect(deploy(t.context({ idleTimeout: '2h', maxLifetime: '1h' }), t.options())).rejects.toMatchObject({ exitCode: 2 });
+    await expect(deploy(t.context({ region: 'sa-east-1' }), t.options())).rejects.toMatchObject({ exitCode: 2, code: 'UNKNOWN_MODEL_REGION' });
+    await expect(deploy(t.context({ name: '---' }), t.options())).rejects.toMatchObject({ exitCode: 2, code: 'BAD_NAME' });
+    expect(sts.calls()).toHaveLength(0);
+  });
+
+  it('--idle-timeout/--max-lifetime reach lifecycleConfiguration and deployment.json', async () => {
+    control.on(UpdateAgentRuntimeCommand).resolves({ agentRuntimeId: 'my_agent-abc123', agentRuntimeArn: 'arn:rt', agentRuntimeVersion: '4', status: 'UPDATING', lastUpdatedAt: new Date() });
+    control.on(GetAgentRuntimeCommand, { agentRuntimeVersion: '4' }).resolves(runtimeResponse('READY', tag, { agentRuntimeVersion: '4', lifecycleConfiguration: { idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 } }));
+    const result = await deploy(t.context({ idleTimeout: '30m', maxLifetime: '4h' }), t.options());
+    expect(result.plan.runtime).toMatchObject({ action: 'update', reasons: ['lifecycle'] });
+    expect(control.commandCalls(UpdateAgentRuntimeCommand)[0]!.args[0].input.lifecycleConfiguration).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
+    expect(JSON.parse(await readFile(t.statePath, 'utf8')).lifecycle).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
+  });
+
+  it('an update without lifecycle flags keeps the runtime\'s lifecycle (an update replaces the whole configuration)', async () => {
+    control.on(GetAgentRuntimeCommand, { agentRuntimeId: 'my_agent-abc123' }).resolves(runtimeResponse('READY', 'c-old', { lifecycleConfiguration: { idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 } }));
+    control.on(UpdateAgentRuntimeCommand).resolves({ agentRuntimeId: 'my_agent-abc123', agentRuntimeArn: 'arn:rt', agentRuntimeVersion: '4', status: 'UPDATING', lastUpdatedAt: new Date() });
+    control.on(GetAgentRuntimeCommand, { agentRuntimeVersion: '4' }).resolves(runtimeResponse('READY', tag, { agentRuntimeVersion: '4' }));
+    const result = await deploy(t.context(), t.options());
+    expect(result.plan.runtime).toMatchObject({ action: 'update', reasons: ['image'] });
+    expect(control.commandCalls(UpdateAgentRuntimeCommand)[0]!.args[0].input.lifecycleConfiguration).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
+    expect(result.state?.lifecycle).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
+  });
+
+  it('a failed docker build shows the build error tail and changes no runtime', async () => {
+    ecr.on(DescribeImagesCommand).rejects(awsError('ImageNotFoundException', 'no'));
+    process.env.FAKE_DOCKER_EXIT_BUILD = '1';
+    try {
+      const error = await failure(deploy(t.context(), t.options()));
+      expect(error).toMatchObject({ code: 'BUILD_FAILED', exitCode: 3 });
+      expect(error.message).toContain('ERROR: failed to solve: fake build failure');
+      expect(control.commandCalls(UpdateAgentRuntimeCommand)).toHaveLength(0);
+      const login = (await readFile(join(t.dir, 'docker.log'), 'utf8')).split('\n').map((l) => (l ? JSON.parse(l) : {})).find((c) => c.argv?.[0] === 'login');
+      expect(login).toEqual({ argv: ['login', '--username', 'AWS', '--password-stdin', REPO.split('/')[0]], stdin: 'secret-password' });
+    } finally {
+      delete process.env.FAKE_DOCKER_EXIT_BUILD;
+    }
+  });
+
+  it('a builder without linux/arm64 is refused before any change', async () => {
+    ecr.on(DescribeImagesCommand).rejects(awsError('ImageNotFoundException', 'no'));
+    process.env.FAKE_DOCKER_PLATFORMS = 'linux/amd64';
+    try {
+      const error = await failure(deploy(t.context(), t.options()));
+      expect(error).toMatchObject({ code: 'NO_ARM64_BUILDER' });
+      expect(ecr.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(0);
+    } finally {
+      delete process.env.FAKE_DOCKER_PLATFORMS;
+    }
+  });
+});

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { CliError } from '../../src/core/errors.js';
+import {
+  planDeploy,
+  planRuntimeAction,
+  planStackAction,
+  runtimeDifferences,
+  type CurrentRuntime,
+  type CurrentStack,
+  type DesiredStack,
+  type PlanInput,
+  type RuntimeConfig,
+} from '../../src/core/plan.js';
+
+const desired: DesiredStack = { name: 'st', templateBody: 'T1', parameters: { AgentName: 'a', RepositoryName: 'st' } };
+const stack = (status: string, overrides: Partial<CurrentStack> = {}): CurrentStack => ({
+  status,
+  templateBody: 'T1',
+  parameters: { AgentName: 'a', RepositoryName: 'st', EnableApi: 'false' },
+  outputs: { EcrRepositoryUri: 'acct.dkr.ecr/r' },
+  ...overrides,
+});
+
+describe('planStackAction', () => {
+  it.each<[string, CurrentStack | undefined, string]>([
+    ['missing', undefined, 'create'],
+    ['REVIEW_IN_PROGRESS (change set never executed)', stack('REVIEW_IN_PROGRESS'), 'create'],
+    ['ROLLBACK_COMPLETE', stack('ROLLBACK_COMPLETE'), 'recreate'],
+    ['CREATE_COMPLETE, same template and parameters', stack('CREATE_COMPLETE'), 'none'],
+    ['UPDATE_COMPLETE, same', stack('UPDATE_COMPLETE'), 'none'],
+    ['UPDATE_ROLLBACK_COMPLETE, same', stack('UPDATE_ROLLBACK_COMPLETE'), 'none'],
+    ['CREATE_COMPLETE, template changed', stack('CREATE_COMPLETE', { templateBody: 'T0' }), 'update'],
+    ['UPDATE_COMPLETE, parameter changed', stack('UPDATE_COMPLETE', { parameters: { AgentName: 'b', RepositoryName: 'st' } }), 'update'],
+    ['IMPORT_COMPLETE, template unknown', stack('IMPORT_COMPLETE', { templateBody: undefined }), 'update'],
+  ])('%s → %s', (_label, current, action) => {
+    expect(planStackAction(current, desired).action).toBe(action);
+  });
+
+  it('keeps parameters of the stack that are not set (e.g. EnableApi of --with-api)', () => {
+    expect(planStackAction(stack('CREATE_COMPLETE'), desired).parameters).toEqual({ AgentName: 'a', RepositoryName: 'st', EnableApi: 'false' });
+    const withApi = { ...desired, parameters: { ...desired.parameters, EnableApi: 'true' } };
+    expect(planStackAction(stack('CREATE_COMPLETE'), withApi)).toMatchObject({ action: 'update', parameters: { EnableApi: 'true' } });
+  });
+
+  it.each([
+    ['CREATE_IN_PROGRESS', 'STACK_BUSY', /Wait until it finishes/],
+    ['UPDATE_IN_PROGRESS', 'STACK_BUSY', /Wait until it finishes/],
+    ['UPDATE_ROLLBACK_IN_PROGRESS', 'STACK_BUSY', /Wait/],
+    ['DELETE_IN_PROGRESS', 'STACK_BUSY', /Wait/],
+    ['UPDATE_ROLLBACK_FAILED', 'STACK_ROLLBACK_FAILED', /continue-update-rollback/],
+    ['ROLLBACK_FAILED', 'STACK_FAILED_STATE', /delete-stack/],
+    ['DELETE_FAILED', 'STACK_FAILED_STATE', /delete-stack/],
+    ['CREATE_FAILED', 'STACK_FAILED_STATE', /delete-stack/],
+  ])('%s → error %s with the next step', (status, code, hint) => {
+    let error: unknown;
+    try {
+      planStackAction(stack(status, { statusReason: 'because' }), desired);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CliError);
+    expect(error).toMatchObject({ code, exitCode: 3 });
+    expect((error as CliError).hint).toMatch(hint);
+  });
+});
+
+const config: RuntimeConfig = {
+  containerUri: 'r:c-1',
+  roleArn: 'role',
+  networkMode: 'PUBLIC',
+  environment: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: 'm', OUTPUT_BUCKET_NAME: 'b' },
+};
+const runtime = (status: string, overrides: Partial<RuntimeConfig> = {}, extra: Partial<CurrentRuntime> = {}): CurrentRuntime => ({
+  id: 'rt-1',
+  arn: 'arn:rt',
+  name: 'a',
+  version: '3',
+  status,
+  config: { ...config, lifecycle: { idleRuntimeSessionTimeout: 900, maxLifetime: 28800 }, ...overrides },
+  ...extra,
+});
+
+describe('runtimeDifferences', () => {
+  it.each<[string, Partial<RuntimeConfig>, RuntimeConfig, string[]]>([
+    ['identical', config, config, []],
+    ['new image tag', { ...config, containerUri: 'r:c-0' }, config, ['image']],
+    ['other role', { ...config, roleArn: 'old' }, config, ['role']],
+    ['network missing', { ...config, networkMode: undefined }, config, ['network']],
+    ['extra env var', { ...config, environment: { ...config.environment, X: '1' } }, config, ['environment']],
+    ['model changed', { ...config, environment: { ...config.environment, ANTHROPIC_MODEL: 'other' } }, config, ['environment']],
+    ['lifecycle unset in desired: AgentCore defaults not compared', { ...config, lifecycle: { idleRuntimeSessionTimeout: 900, maxLifetime: 28800 } }, config, []],
+    ['lifecycle asked and equal', { ...config, lifecycle: { idleRuntimeSessionTimeout: 600, maxLifetime: 28800 } }, { ...config, lifecycle: { idleRuntimeSessionTimeout: 600 } }, []],
+    ['lifecycle asked and different', { ...config, lifecycle: { idleRuntimeSessionTimeout: 900 } }, { ...config, lifecycle: { idleRuntimeSessionTimeout: 600 } }, ['lifecycle']],
+    ['everything', {}, { ...config, lifecycle: { maxLifetime: 60 } }, ['image', 'role', 'network', 'environment', 'lifecycle']],
+  ])('%s → %j', (_label, current, wanted, reasons) => {
+    expect(runtimeDifferences(current, wanted)).toEqual(reasons);
+  });
+});
+
+describe('planRuntimeAction', () => {
+  it.each<[string, CurrentRuntime | undefined, RuntimeConfig | undefined, string]>([
+    ['missing', undefined, config, 'create'],
+    ['missing, config unknown', undefined, undefined, 'create'],
+    ['READY and same', runtime('READY'), config, 'none'],
+    ['UPDATING with the same config (another deploy)', runtime('UPDATING'), config, 'none'],
+    ['READY, new image', runtime('READY', { containerUri: 'r:old' }), config, 'update'],
+    ['UPDATE_FAILED, same config', runtime('UPDATE_FAILED', {}, { failureReason: 'image pull failed' }), config, 'update'],
+    ['CREATE_FAILED', runtime('CREATE_FAILED'), config, 'update'],
+    ['exists, config unknown (stack to be created)', runtime('READY'), undefined, 'update'],
+  ])('%s → %s', (_label, current, wanted, action) => {
+    expect(planRuntimeAction(current, wanted).action).toBe(action);
+  });
+  it('names the failure of the last version as the reason', () => {
+    expect(planRuntimeAction(runtime('UPDATE_FAILED', {}, { failureReason: 'image pull failed' }), config).reasons[0]).toMatch(/UPDATE_FAILED: image pull failed/);
+  });
+  it('refuses a runtime being deleted', () => {
+    expect(() => planRuntimeAction(runtime('DELETING'), config)).toThrow(/being deleted/);
+  });
+});
+
+describe('planDeploy: every combination of stack × image × runtime', () => {
+  const stacks: Array<[string, CurrentStack | undefined, PlanInput['stack']['changes']]> = [
+    ['no stack', undefined, undefined],
+    ['stack unchanged', stack('UPDATE_COMPLETE'), undefined],
+    ['stack template changed', stack('UPDATE_COMPLETE', { templateBody: 'T0' }), [{ action: 'Modify', logicalId: 'AgentCoreExecutionRole', type: 'AWS::IAM::Role', replacement: 'False' }]],
+    ['template changed, change set empty', stack('UPDATE_COMPLETE', { templateBody: 'T0' }), []],
+    ['stack ROLLBACK_COMPLETE', stack('ROLLBACK_COMPLETE'), undefined],
+  ];
+  const repositories: Array<[string, PlanInput['repository']]> = [
+    ['no repository', undefined],
+    ['tag present', { uri: 'acct.dkr.ecr/r', hasTag: true }],
+    ['tag missing', { uri: 'acct.dkr.ecr/r', hasTag: false }],
+  ];
+  const runtimes: Array<[string, CurrentRuntime | undefined]> = [
+    ['no runtime', undefined],
+    ['runtime same', runtime('READY')],
+    ['runtime differs', runtime('READY', { containerUri: 'r:old' })],
+    ['runtime failed', runtime('UPDATE_FAILED')],
+  ];
+  const cases = stacks.flatMap((s) => repositories.flatMap((r) => runtimes.map((rt) => [s, r, rt] as const)));
+
+  it.each(cases.map(([s, r, rt]) => [`${s[0]} / ${r[0]} / ${rt[0]}`, s, r, rt] as const))('%s', (_label, [, current, changes], [, repository], [, currentRuntime]) => {
+    const input: PlanInput = {
+      region: 'us-east-1',
+      account: '123456789012',
+      agentName: 'my-agent',
+      runtimeName: 'my_agent',
+      model: 'm',
+      imageTag: 'c-1',
+      stack: { current, desired, changes, resources: [{ logicalId: 'OutputBucket', type: 'AWS::S3::Bucket' }] },
+      repository: current ? repository : undefined,
+      runtime: { current: currentRuntime, desired: current ? config : undefined },
+    };
+    const plan = planDeploy(input);
+
+    // Stack
+    const expectedStack = !current ? 'create' : current.status === 'ROLLBACK_COMPLETE' ? 'recreate' : current.templateBody === 'T1' ? 'none' : changes?.length ? 'update' : 'none';
+    expect(plan.stack.action).toBe(expectedStack);
+    if (expectedStack === 'create' || expectedStack === 'recreate') expect(plan.stack.changes).toEqual([{ action: 'Add', logicalId: 'OutputBucket', type: 'AWS::S3::Bucket' }]);
+    if (expectedStack === 'update') expect(plan.stack.changes).toEqual(changes);
+    if (expectedStack === 'none') expect(plan.stack.changes).toEqual([]);
+
+    // Image: reuse only when the existing repository has the tag and is kept.
+    const reuse = Boolean(current && repository?.hasTag && expectedStack !== 'recreate');
+    expect(plan.image).toMatchObject({ action: reuse ? 'reuse' : 'build', tag: 'c-1' });
+    expect(plan.image.uri).toBe(current && repository && expectedStack !== 'recreate' ? 'acct.dkr.ecr/r:c-1' : undefined);
+
+    // Runtime
+    const expectedRuntime = !currentRuntime ? 'create' : !current || expectedStack === 'recreate' || currentRuntime.status.endsWith('_FAILED') || currentRuntime.config.containerUri !== config.containerUri ? 'update' : 'none';
+    expect(plan.runtime.action).toBe(expectedRuntime);
+    expect(plan.runtime).toMatchObject({ name: 'my_agent', renamedFrom: 'my-agent', id: currentRuntime?.id });
+
+    expect(plan.changes).toBe(expectedStack !== 'none' || !reuse || expectedRuntime !== 'none');
+    expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+  });
+
+  it('a no-op redeploy plans no change at all', () => {
+    const plan = planDeploy({
+      region: 'us-east-1',
+      account: '1',
+      agentName: 'a',
+      runtimeName: 'a',
+      model: 'm',
+      imageTag: 'c-1',
+      stack: { current: stack('UPDATE_COMPLETE'), desired, resources: [] },
+      repository: { uri: 'r', hasTag: true },
+      runtime: { current: runtime('READY'), desired: config },
+    });
+    expect(plan).toMatchObject({ changes: false, stack: { action: 'none' }, image: { action: 'reuse' }, runtime: { action: 'none', reasons: [] } });
+    expect(plan.runtime.renamedFrom).toBeUndefined();
+  });
+});
