@@ -2,22 +2,27 @@
  * The one place AWS SDK clients are made (after aws-cdk-cli's sdk.ts): same region, credentials,
  * retry policy and middleware for every service. Clients are created lazily, on first use.
  *
- * - Credentials: the SDK's default provider chain (`fromNodeProviderChain`: env, SSO, profiles,
- *   web identity, ECS/EC2 metadata), with `--profile` when given.
+ * - Credentials: each client's default provider chain (the chain `fromNodeProviderChain` builds:
+ *   env, SSO, profiles, web identity, ECS/EC2 metadata), with `--profile` (client `profile`) when given.
  * - Retries: `adaptive` mode (client-side rate limiting on throttling), 5 attempts.
  * - Endpoints: the SDK honours `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` (used by tests
  *   against moto_server).
  */
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
-import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { createRequire } from 'node:module';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+
+// Startup time: each SDK client package costs 50–150 ms to load, so a client's package is loaded
+// on first use only. The packages have no `exports` map, so ESM `import` elsewhere and this
+// `require` share one CommonJS module instance (no double loading).
+const require = createRequire(import.meta.url);
 
 export interface AwsClientOptions {
   region: string;
@@ -36,49 +41,52 @@ type Client = { middlewareStack: { add: (mw: any, opts: any) => void } };
 /** Lazily created, shared AWS SDK clients for one region/profile. */
 export class AwsClients {
   private readonly cache = new Map<string, unknown>();
-  private readonly credentials: AwsCredentialIdentityProvider;
 
-  constructor(readonly options: AwsClientOptions) {
-    this.credentials = options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
-  }
+  /**
+   * Credentials: `options.credentials` when given, else each client's own default provider
+   * chain (the same chain as `fromNodeProviderChain`), reading `options.profile` when set.
+   */
+  constructor(readonly options: AwsClientOptions) {}
 
   get region(): string {
     return this.options.region;
   }
 
   sts(): STSClient {
-    return this.make('sts', STSClient);
+    return this.make('sts', () => require('@aws-sdk/client-sts').STSClient);
   }
   cloudFormation(): CloudFormationClient {
-    return this.make('cloudformation', CloudFormationClient);
+    return this.make('cloudformation', () => require('@aws-sdk/client-cloudformation').CloudFormationClient);
   }
   ecr(): ECRClient {
-    return this.make('ecr', ECRClient);
+    return this.make('ecr', () => require('@aws-sdk/client-ecr').ECRClient);
   }
   s3(): S3Client {
-    return this.make('s3', S3Client);
+    return this.make('s3', () => require('@aws-sdk/client-s3').S3Client);
   }
   /** AgentCore control plane (CreateAgentRuntime, GetAgentRuntime, …). */
   agentCoreControl(): BedrockAgentCoreControlClient {
-    return this.make('bedrock-agentcore-control', BedrockAgentCoreControlClient);
+    return this.make('bedrock-agentcore-control', () => require('@aws-sdk/client-bedrock-agentcore-control').BedrockAgentCoreControlClient);
   }
   /** AgentCore data plane (InvokeAgentRuntime). No client-side timeout: agent runs take minutes. */
   agentCore(): BedrockAgentCoreClient {
-    return this.make('bedrock-agentcore', BedrockAgentCoreClient);
+    return this.make('bedrock-agentcore', () => require('@aws-sdk/client-bedrock-agentcore').BedrockAgentCoreClient);
   }
   apiGateway(): APIGatewayClient {
-    return this.make('apigateway', APIGatewayClient);
+    return this.make('apigateway', () => require('@aws-sdk/client-api-gateway').APIGatewayClient);
   }
   logs(): CloudWatchLogsClient {
-    return this.make('logs', CloudWatchLogsClient);
+    return this.make('logs', () => require('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient);
   }
 
-  private make<T>(key: string, Ctor: new (config: any) => T): T {
+  private make<T>(key: string, load: () => new (config: any) => T): T {
     let client = this.cache.get(key) as T | undefined;
     if (!client) {
+      const Ctor = load();
       client = new Ctor({
         region: this.options.region,
-        credentials: this.credentials,
+        ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+        ...(this.options.profile ? { profile: this.options.profile } : {}),
         retryMode: 'adaptive',
         maxAttempts: this.options.maxAttempts ?? 5,
       });

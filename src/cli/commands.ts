@@ -4,6 +4,22 @@
 import type { Command } from 'commander';
 import { apiKeyCommand } from './api-key.js';
 import { deployCommand } from './deploy.js';
+import { destroyCommand } from './destroy.js';
+import { devCommand } from './dev.js';
+import { downloadCommand } from './download.js';
+import { infoCommand } from './info.js';
+import { invokeCommand } from './invoke.js';
+import { logsCommand } from './logs.js';
 import { sessionsCommand } from './sessions.js';
 
-export const commands: Array<() => Command> = [deployCommand, apiKeyCommand, sessionsCommand];
+export const commands: Array<() => Command> = [
+  deployCommand,
+  invokeCommand,
+  devCommand,
+  infoCommand,
+  downloadCommand,
+  sessionsCommand,
+  logsCommand,
+  apiKeyCommand,
+  destroyCommand,
+];

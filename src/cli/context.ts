@@ -3,8 +3,8 @@
  * and AWS clients. Built once per command invocation from its parsed flags.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { AwsClients } from '../aws/clients.js';
 import {
   CONFIG_FILE_NAME,
@@ -77,7 +77,9 @@ function loadConfigFile(cwd: string): Settings {
   if (!existsSync(path)) return {};
   let content: unknown;
   try {
-    content = parseYaml(readFileSync(path, 'utf8'));
+    // Loaded only when a config file exists (startup time).
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    content = parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new UsageError(`Cannot parse ${path}: ${(error as Error).message}`, { code: 'BAD_CONFIG' });
   }

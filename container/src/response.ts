@@ -1,0 +1,58 @@
+/**
+ * The JSON reply of `POST /invocations` (also the last SSE event, as `{"type":"result", …}`).
+ * A superset of the original scripts' reply: `result`, `is_error`, `session`, `files`,
+ * `upload_errors`, plus where the outputs are (`output`) and, on failure, `error`/`details`.
+ */
+import type { SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { UploadError } from './uploader.js';
+
+export interface ResponseFile {
+  /** Path relative to the session workspace (`/` separators). */
+  file_name: string;
+  size: number;
+  /** `s3://bucket/outputs/…/<file_name>`, or null when the file was not uploaded. */
+  s3_url: string | null;
+  console_url: string | null;
+  /** Where the file is in the agent's filesystem (the container, or your machine for `dev`). */
+  local_path: string;
+}
+
+export type OutputLocation =
+  | { location: 's3'; bucket: string; prefix: string; s3_url: string; console_url: string }
+  | { location: 'local'; path: string; reason: string };
+
+export interface AgentResponse {
+  /** The agent's final text (or the error message when it failed). */
+  result: string;
+  is_error: boolean;
+  /** The SDK result subtype (`success`, `error_max_turns`, `error_during_execution`, …) or `error_process`, `error_aborted`, `error_no_model_access`. */
+  subtype: string;
+  /** On failure: what failed, and details such as the Claude Code process's stderr tail. */
+  error?: string;
+  details?: { reason: string; stderr_tail?: string; errors?: string[] };
+  session: {
+    runtime_session_id: string;
+    claude_session_id: string | null;
+    invocation_id: string;
+    duration_ms: number;
+    num_turns: number;
+    total_cost_usd: number;
+    usage: Record<string, unknown> | null;
+  };
+  files: ResponseFile[];
+  upload_errors: UploadError[];
+  output: OutputLocation;
+}
+
+/** Session metadata from the SDK result (zeros when the run ended before one). */
+export function sessionInfo(ids: { runtimeSessionId: string; claudeSessionId?: string; invocationId: string }, result: SDKResultMessage | undefined, wallMs: number): AgentResponse['session'] {
+  return {
+    runtime_session_id: ids.runtimeSessionId,
+    claude_session_id: ids.claudeSessionId ?? null,
+    invocation_id: ids.invocationId,
+    duration_ms: result?.duration_ms ?? wallMs,
+    num_turns: result?.num_turns ?? 0,
+    total_cost_usd: result?.total_cost_usd ?? 0,
+    usage: (result?.usage as Record<string, unknown> | undefined) ?? null,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Upload of an invocation's changed files to S3 with `@aws-sdk/lib-storage` (multipart above
+ * 5 MiB parts), several files at a time. A failed upload never throws: it is reported in
+ * `errors` and the file stays on disk.
+ */
+import { createReadStream } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { consoleUrl, objectKey } from './output-prefix.js';
+import type { ChangedFile } from './workspace.js';
+
+/** Files uploaded at once. */
+export const UPLOAD_CONCURRENCY = 4;
+
+export interface UploadedFile {
+  file_name: string;
+  s3_url: string;
+  console_url: string;
+  size: number;
+}
+
+export interface UploadError {
+  file_name: string;
+  error: string;
+}
+
+export interface UploadTarget {
+  client: S3Client;
+  bucket: string;
+  region: string;
+  /** Key prefix with trailing `/`, see `outputPrefix`. */
+  prefix: string;
+  /** S3 object metadata set on every object (e.g. the runtime session id). */
+  metadata?: Record<string, string>;
+}
+
+/** Upload `files` under `target.prefix`; results keep the order of `files`. */
+export async function uploadFiles(files: ChangedFile[], target: UploadTarget, signal?: AbortSignal): Promise<{ uploaded: UploadedFile[]; errors: UploadError[] }> {
+  const results: Array<UploadedFile | UploadError> = new Array(files.length);
+  await runPool(files.length, UPLOAD_CONCURRENCY, async (i) => {
+    const file = files[i] as ChangedFile;
+    const key = objectKey(target.prefix, file.relativePath);
+    try {
+      const upload = new Upload({
+        client: target.client,
+        params: { Bucket: target.bucket, Key: key, Body: createReadStream(file.absolutePath), Metadata: target.metadata },
+        queueSize: 2,
+      });
+      if (signal) signal.addEventListener('abort', () => void upload.abort(), { once: true });
+      await upload.done();
+      results[i] = {
+        file_name: file.relativePath,
+        s3_url: `s3://${target.bucket}/${key}`,
+        console_url: consoleUrl(target.bucket, key, target.region),
+        size: file.size,
+      };
+    } catch (error) {
+      results[i] = { file_name: file.relativePath, error: describe(error) };
+    }
+  });
+  const uploaded = results.filter((r): r is UploadedFile => 's3_url' in r);
+  const errors = results.filter((r): r is UploadError => 'error' in r);
+  return { uploaded, errors };
+}
+
+/** Run `task(0…count-1)` with at most `limit` running at once. */
+export async function runPool(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { Code?: string; name: string }).Code ?? error.name;
+    return code && code !== 'Error' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,130 @@
+/**
+ * Per-runtime-session workspaces and detection of the files one invocation created or changed.
+ *
+ * Layout under `WORKSPACE_ROOT` (default `/app/workspace`):
+ * - `<root>/<runtime-session-id>/` — the agent's working directory (`cwd`) for that session;
+ * - `<root>/.claude-sessions/<runtime-session-id>/` — that session's `CLAUDE_CONFIG_DIR`
+ *   (transcripts for `resume`), outside the workspace so it is never uploaded.
+ * Session ids cannot start with `.`, so the two never collide, and two sessions never share files.
+ *
+ * Change detection: a snapshot records, for every regular file, its size, mtime and ctime (ns) and
+ * inode. A file is "created or changed by this invocation" when it is absent from the snapshot taken
+ * before the run or any of those differ. Symlinks are never followed (neither to files nor to
+ * directories) and a file whose real path leaves the workspace is never reported.
+ */
+import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+/** Runtime session ids accepted as directory names: AgentCore's are 33–100 characters of this set. */
+const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/** True when `id` can name a session directory (letters, digits, `-`, `_`; 1–128 characters, not starting with `-`/`_`). */
+export function isValidSessionId(id: string): boolean {
+  return SESSION_ID.test(id);
+}
+
+export interface SessionDirs {
+  /** The agent's working directory (real path). */
+  workspace: string;
+  /** The session's CLAUDE_CONFIG_DIR. */
+  configDir: string;
+}
+
+/**
+ * Create (if needed) and return the directories of one runtime session.
+ * @throws Error when `sessionId` is not a valid directory name (see {@link isValidSessionId}).
+ */
+export async function sessionDirs(root: string, sessionId: string): Promise<SessionDirs> {
+  if (!isValidSessionId(sessionId)) throw new Error(`invalid runtime session id: ${JSON.stringify(sessionId)}`);
+  const workspace = join(root, sessionId);
+  const configDir = join(root, '.claude-sessions', sessionId);
+  await mkdir(workspace, { recursive: true });
+  await mkdir(configDir, { recursive: true });
+  return { workspace: await realpath(workspace), configDir };
+}
+
+export interface FileStamp {
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+}
+
+/** Relative path (platform separators) → stamp, for every regular file under the workspace. */
+export type Snapshot = Map<string, FileStamp>;
+
+/** A file created or changed by an invocation. */
+export interface ChangedFile {
+  /** Path relative to the workspace. */
+  relativePath: string;
+  /** Absolute path. */
+  absolutePath: string;
+  size: number;
+}
+
+/**
+ * Snapshot every regular file under `dir` (a real path). Symlinks are skipped, never followed;
+ * unreadable entries are skipped.
+ */
+export async function snapshot(dir: string): Promise<Snapshot> {
+  const result: Snapshot = new Map();
+  await walk(dir, dir, result);
+  return result;
+}
+
+async function walk(root: string, dir: string, out: Snapshot): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    if (entry.isDirectory()) {
+      await walk(root, path, out);
+    } else if (entry.isFile()) {
+      try {
+        const stat = await lstat(path, { bigint: true });
+        if (!stat.isFile()) continue;
+        out.set(relative(root, path), { size: Number(stat.size), mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, ino: stat.ino });
+      } catch {
+        // vanished between readdir and lstat
+      }
+    }
+  }
+}
+
+/** Files in `after` that are new or whose stamp differs from `before`, sorted by path. Pure. */
+export function diffSnapshots(before: Snapshot, after: Snapshot): Array<{ relativePath: string; size: number }> {
+  const changed: Array<{ relativePath: string; size: number }> = [];
+  for (const [path, stamp] of after) {
+    const old = before.get(path);
+    if (!old || old.size !== stamp.size || old.mtimeNs !== stamp.mtimeNs || old.ctimeNs !== stamp.ctimeNs || old.ino !== stamp.ino) {
+      changed.push({ relativePath: path, size: stamp.size });
+    }
+  }
+  return changed.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+}
+
+/**
+ * The files this invocation created or changed: diff of the snapshots, keeping only files whose
+ * real path is inside `workspace` (a real path) — a directory swapped for a symlink during the run
+ * cannot smuggle an outside file in.
+ */
+export async function changedFiles(workspace: string, before: Snapshot): Promise<ChangedFile[]> {
+  const after = await snapshot(workspace);
+  const out: ChangedFile[] = [];
+  for (const file of diffSnapshots(before, after)) {
+    const absolutePath = join(workspace, file.relativePath);
+    try {
+      const real = await realpath(absolutePath);
+      if (!real.startsWith(workspace + sep)) continue;
+    } catch {
+      continue;
+    }
+    out.push({ relativePath: file.relativePath, absolutePath, size: file.size });
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+/**
+ * `agentcore-claude invoke --local "task"`: send a task to an agent and show its progress and
+ * result. Transports: `--local` (the agent server on this machine). Remote transports plug in
+ * through {@link resolveTransport}.
+ */
+import { Command, Option } from 'commander';
+import { CliError, ExitCode, UsageError } from '../core/errors.js';
+import { parsePermissionMode } from '../core/permission-mode.js';
+import { invokeAgent } from '../engine/invoke.js';
+import { connectLocalAgent } from '../engine/local-agent.js';
+import { LOCAL_WORKSPACE_ROOT, type LocalServer } from '../engine/local-server.js';
+import type { AgentTransport } from '../engine/transports/transport.js';
+import type { IoHost } from '../io/host.js';
+import { activityText, formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
+import { createContext } from './context.js';
+import { addJsonOption, positiveInt, withExamples } from './options.js';
+
+export interface InvokeFlags {
+  local?: boolean;
+  url: string;
+  workspaceRoot: string;
+  permissionMode?: string;
+  allowedTools?: string;
+  maxTurns?: number;
+  session?: string;
+  model?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080';
+
+export function invokeCommand(): Command {
+  const command = new Command('invoke')
+    .description('Send a task to the agent and show its progress, result and files')
+    .argument('<prompt>', 'the task, in natural language')
+    .option('--local', 'use the agent server on this machine (started for this call when none listens at --url)')
+    .option('--url <url>', 'URL of a local agent server', DEFAULT_LOCAL_URL)
+    .option('--workspace-root <dir>', 'workspace root of a server started for this call', LOCAL_WORKSPACE_ROOT)
+    .addOption(new Option('--permission-mode <mode>', 'default | acceptEdits | bypassPermissions | plan | dontAsk (aliases: acceptAll, manual); server default acceptEdits'))
+    .option('--allowed-tools <list>', 'comma-separated tools to auto-approve, e.g. Bash,Read,Write (server default: Bash,Read,Write,Edit,Glob,Grep,WebFetch,WebSearch,TodoWrite)')
+    .option('--max-turns <n>', 'stop after this many agent turns (server default 50)', positiveInt('--max-turns'))
+    .option('--session <id>', 'continue in this runtime session (same workspace); printed by every invoke')
+    .option('--model <id>', 'model id override (Anthropic model or Bedrock inference profile)');
+  addJsonOption(command);
+  withExamples(command, [
+    ['agentcore-claude invoke --local "Create a hello world Python script"', 'run on this machine'],
+    ['agentcore-claude invoke --local --json "Write a README" | jq .files', 'machine-readable reply'],
+    ['agentcore-claude invoke --local --session <id> "Now add tests"', 'continue in the same workspace'],
+    ['agentcore-claude invoke --local --url http://127.0.0.1:9000 "…"', 'use a server started by `dev --port 9000`'],
+  ]);
+  return command.action(async (prompt: string, flags: InvokeFlags) => {
+    process.exitCode = await runInvoke(prompt, flags);
+  });
+}
+
+/**
+ * The transport for these flags, and a cleanup to run after the call.
+ * @throws UsageError without `--local` (remote invoke needs a deployment).
+ */
+export async function resolveTransport(flags: InvokeFlags, io: IoHost, env: NodeJS.ProcessEnv): Promise<{ transport: AgentTransport; cleanup: () => Promise<void> }> {
+  if (!flags.local) {
+    throw new UsageError('Remote invoke needs a deployment, which this version cannot make yet.', {
+      hint: 'Run the agent on this machine with `agentcore-claude invoke --local "…"`.',
+      code: 'NO_DEPLOYMENT',
+    });
+  }
+  const agent = await connectLocalAgent({
+    url: flags.url,
+    env,
+    workspaceRoot: flags.workspaceRoot,
+    onStart: (url) => io.info(`No agent server at ${url}: starting one for this call (workspaces under ${flags.workspaceRoot})`),
+  });
+  const started: LocalServer | undefined = agent.started;
+  return { transport: agent.transport, cleanup: async () => started?.stop() };
+}
+
+async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
+  const ctx = await createContext({ json: flags.json });
+  const { io } = ctx;
+  const permissionMode = flags.permissionMode ? parsePermissionMode(flags.permissionMode) : undefined;
+  const allowedTools = flags.allowedTools?.split(',').map((t) => t.trim()).filter(Boolean);
+  const { transport, cleanup } = await resolveTransport(flags, io, ctx.env);
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  const progress = io.progress(`Invoking the ${transport.target}…`);
+  try {
+    const outcome = await invokeAgent(
+      transport,
+      { prompt, permissionMode, allowedTools, maxTurns: flags.maxTurns, model: flags.model, sessionId: flags.session },
+      (event) => {
+        const line = formatEvent(event);
+        if (line) progress.log(line);
+        const activity = activityText(event);
+        if (activity) progress.update(activity);
+      },
+      abort.signal,
+    ).catch((error: unknown) => {
+      if (abort.signal.aborted) throw new CliError('Interrupted.', { exitCode: ExitCode.Interrupted, code: 'INTERRUPTED' });
+      throw error;
+    });
+    const { response, runtimeSessionId } = outcome;
+    if (response.is_error) progress.fail('The agent failed.');
+    else progress.succeed('Agent finished.');
+    if (io.json) {
+      io.result(response);
+    } else {
+      if (!response.is_error) io.data(formatResultText(response));
+      io.info(formatSummary(response, { continueCommand: `agentcore-claude invoke --local${flags.url !== DEFAULT_LOCAL_URL ? ` --url ${flags.url}` : ''} --session ${runtimeSessionId} "…"` }));
+    }
+    if (response.is_error) io.error(formatFailure(response));
+    return response.is_error ? ExitCode.AgentError : ExitCode.Success;
+  } catch (error) {
+    progress.stop();
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await cleanup();
+  }
+}

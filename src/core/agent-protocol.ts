@@ -1,0 +1,104 @@
+/**
+ * The agent server's wire protocol as the CLI sees it, whatever the transport (local HTTP,
+ * AgentCore InvokeAgentRuntime, API Gateway): the invocation payload, the JSON reply, the SSE
+ * events, and the `{error, details}` body of refused requests. Schemas are loose (unknown fields
+ * are kept) so a newer server never breaks an older CLI. Pure: no I/O.
+ *
+ * The producer is `container/src` (response.ts, events.ts); the e2e tests check both sides agree.
+ */
+import { z } from 'zod';
+
+/** The `POST /invocations` payload (flat form; AgentCore also accepts `{"input": {…}}`). */
+export interface InvocationPayload {
+  prompt: string;
+  permission_mode?: string;
+  allowed_tools?: string[] | string;
+  max_turns?: number;
+  model?: string;
+}
+
+export const agentFileSchema = z.looseObject({
+  file_name: z.string(),
+  size: z.number(),
+  s3_url: z.string().nullable(),
+  console_url: z.string().nullable(),
+  local_path: z.string().optional(),
+});
+export type AgentFile = z.infer<typeof agentFileSchema>;
+
+export const outputLocationSchema = z.discriminatedUnion('location', [
+  z.looseObject({ location: z.literal('s3'), bucket: z.string(), prefix: z.string(), s3_url: z.string(), console_url: z.string() }),
+  z.looseObject({ location: z.literal('local'), path: z.string(), reason: z.string() }),
+]);
+
+/** The JSON reply of an invocation (also the `result` SSE event without its `type`). */
+export const agentResponseSchema = z.looseObject({
+  result: z.string(),
+  is_error: z.boolean(),
+  subtype: z.string().optional(),
+  error: z.string().optional(),
+  details: z.looseObject({ reason: z.string().optional(), stderr_tail: z.string().optional(), errors: z.array(z.string()).optional() }).optional(),
+  session: z.looseObject({
+    runtime_session_id: z.string(),
+    claude_session_id: z.string().nullable(),
+    invocation_id: z.string().optional(),
+    duration_ms: z.number(),
+    num_turns: z.number(),
+    total_cost_usd: z.number(),
+    usage: z.record(z.string(), z.unknown()).nullable().optional(),
+  }),
+  files: z.array(agentFileSchema),
+  upload_errors: z.array(z.looseObject({ file_name: z.string(), error: z.string() })),
+  output: outputLocationSchema.optional(),
+});
+export type AgentResponse = z.infer<typeof agentResponseSchema>;
+
+/** Progress events streamed before the final `result`. */
+export const agentEventSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('start'), runtime_session_id: z.string(), invocation_id: z.string(), workspace: z.string() }),
+  z.looseObject({ type: z.literal('init'), claude_session_id: z.string(), model: z.string(), permission_mode: z.string().optional(), claude_code_version: z.string().optional(), tools: z.array(z.string()) }),
+  z.looseObject({ type: z.literal('text'), text: z.string() }),
+  z.looseObject({ type: z.literal('tool_use'), id: z.string(), name: z.string(), summary: z.string() }),
+  z.looseObject({ type: z.literal('tool_result'), tool_use_id: z.string(), name: z.string(), is_error: z.boolean(), summary: z.string() }),
+  z.looseObject({ type: z.literal('upload'), count: z.number(), destination: z.string() }),
+  agentResponseSchema.extend({ type: z.literal('result') }),
+]);
+export type AgentEvent = z.infer<typeof agentEventSchema>;
+export type ProgressEvent = Exclude<AgentEvent, { type: 'result' }>;
+
+/** Body of a refused request (4xx): what is wrong, and details (e.g. the valid tool names). */
+export const agentErrorBodySchema = z.looseObject({ error: z.string(), details: z.unknown().optional() });
+export type AgentErrorBody = z.infer<typeof agentErrorBodySchema>;
+
+/** Event types this CLI knows; others (from newer servers) are skipped by {@link parseAgentEvent}. */
+const KNOWN_EVENTS = new Set(['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'result']);
+
+/**
+ * Parse one SSE `data:` payload. Returns undefined for an event type this CLI does not know.
+ * @throws Error when the JSON is malformed or a known event has the wrong shape.
+ */
+export function parseAgentEvent(data: string): AgentEvent | undefined {
+  const json: unknown = JSON.parse(data);
+  const type = (json as { type?: unknown })?.type;
+  if (typeof type !== 'string' || !KNOWN_EVENTS.has(type)) return undefined;
+  return agentEventSchema.parse(json);
+}
+
+/**
+ * Split an SSE text buffer into complete events' `data` (multi-line data joined by `\n`;
+ * comments such as `: keepalive` and other fields skipped) and the unfinished rest.
+ * Frames end with a blank line (`\n\n`, or `\r\n\r\n`).
+ */
+export function splitSseFrames(buffer: string): { data: string[]; rest: string } {
+  const normalized = buffer.replace(/\r\n/g, '\n');
+  const data: string[] = [];
+  let start = 0;
+  let end: number;
+  while ((end = normalized.indexOf('\n\n', start)) >= 0) {
+    const frame = normalized.slice(start, end);
+    start = end + 2;
+    const lines = frame.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(line.startsWith('data: ') ? 6 : 5));
+    if (lines.length > 0) data.push(lines.join('\n'));
+  }
+  return { data, rest: normalized.slice(start) };
+}

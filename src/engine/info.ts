@@ -1,0 +1,132 @@
+/**
+ * `info`: what is deployed and its live status — runtime (GetAgentRuntime), stack
+ * (DescribeStacks), bucket, image, API endpoint, log group, console links. Never prints secrets
+ * (no API key values, no runtime environment variables).
+ */
+import { runtimeStatus } from '../aws/runtime-ops.js';
+import { consoleLinks, runtimeLogGroup } from '../core/console-links.js';
+import { liveStack, requireDeployment, runtimeIdOf, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
+
+/** Status shown for a resource AWS no longer has. */
+export const NOT_FOUND = 'NOT_FOUND';
+
+/** The `info --json` document (a contract: fields are only added, never renamed). */
+export interface InfoResult {
+  name: string;
+  region: string;
+  account?: string;
+  model?: string;
+  stateFile: string | null;
+  runtime: {
+    name?: string;
+    id?: string;
+    arn?: string;
+    /** Live status (`READY`, `CREATING`, `UPDATING`, `*_FAILED`, …) or `NOT_FOUND`. */
+    status: string;
+    version?: string;
+    imageUri?: string;
+    failureReason?: string;
+    lifecycle?: { idleRuntimeSessionTimeout?: number; maxLifetime?: number };
+  };
+  stack: { name: string; id?: string; status: string; statusReason?: string };
+  bucket?: string;
+  repositoryUri?: string;
+  api?: { endpoint: string; keyId?: string };
+  logGroup?: string;
+  console: Record<string, string>;
+  updatedAt?: string;
+}
+
+/**
+ * Gather the live information. A runtime or stack that no longer exists is reported with
+ * status `NOT_FOUND` (not an error).
+ * @throws UsageError when there is no deployment.json and no target flag.
+ */
+export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
+  requireDeployment(ctx);
+  const aws = ctx.aws();
+  const state = stateMatches(ctx) ? ctx.state : undefined;
+  const [stack, runtimeId] = await Promise.all([liveStack(ctx), runtimeIdOf(ctx)]);
+  const runtime = runtimeId ? await runtimeStatus(aws, runtimeId) : undefined;
+  const outputs = stack?.outputs ?? {};
+  const bucket = outputs[STACK_OUTPUTS.bucket] ?? state?.bucket;
+  const repositoryUri = outputs[STACK_OUTPUTS.repositoryUri] ?? state?.repositoryUri;
+  const api = apiOf(outputs) ?? state?.api;
+  const id = runtime?.id ?? runtimeId;
+  const logGroup = id ? runtimeLogGroup(id) : undefined;
+  const region = aws.region;
+  return {
+    name: state?.name ?? ctx.config.name,
+    region,
+    account: state?.account,
+    model: state?.model ?? ctx.config.model,
+    stateFile: state ? ctx.statePath : null,
+    runtime: {
+      name: runtime?.name ?? state?.runtime.name,
+      id,
+      arn: runtime?.arn ?? state?.runtime.arn,
+      status: runtime?.status ?? NOT_FOUND,
+      version: runtime?.version ?? state?.runtime.version,
+      imageUri: runtime?.containerUri ?? state?.imageUri,
+      failureReason: runtime?.failureReason,
+      lifecycle: runtime?.lifecycle ?? state?.lifecycle,
+    },
+    stack: { name: stackNameOf(ctx), id: stack?.stackId, status: stack?.status ?? NOT_FOUND, statusReason: stack?.statusReason },
+    bucket,
+    repositoryUri,
+    api,
+    logGroup,
+    console: consoleLinks({
+      region,
+      account: state?.account,
+      runtimeId: runtime ? id : undefined,
+      stackId: stack?.stackId,
+      stackName: stack ? stackNameOf(ctx) : undefined,
+      bucket,
+      repositoryUri,
+      logGroup,
+    }),
+    updatedAt: state?.updatedAt,
+  };
+}
+
+/** The HTTP API (`deploy --with-api`) from the stack outputs: endpoint and key id (never the key value). */
+function apiOf(outputs: Record<string, string>): InfoResult['api'] {
+  const endpoint = outputs[STACK_OUTPUTS.apiEndpoint];
+  if (!endpoint) return undefined;
+  return { endpoint, keyId: outputs[STACK_OUTPUTS.apiKeyId] };
+}
+
+/** Human-readable lines (`label: value`) for stdout. */
+export function formatInfo(info: InfoResult): string[] {
+  const rows: Array<[string, string | undefined]> = [
+    ['Agent', info.name],
+    ['Region', info.region],
+    ['Account', info.account],
+    ['Model', info.model],
+    ['Runtime name', info.runtime.name],
+    ['Runtime id', info.runtime.id],
+    ['Runtime ARN', info.runtime.arn],
+    ['Runtime status', info.runtime.status === NOT_FOUND ? 'NOT FOUND (deleted? run `agentcore-claude deploy`)' : info.runtime.status],
+    ['Failure reason', info.runtime.failureReason],
+    ['Runtime version', info.runtime.version],
+    ['Image', info.runtime.imageUri],
+    ['Idle timeout', seconds(info.runtime.lifecycle?.idleRuntimeSessionTimeout)],
+    ['Max lifetime', seconds(info.runtime.lifecycle?.maxLifetime)],
+    ['Stack', info.stack.name],
+    ['Stack status', info.stack.status === NOT_FOUND ? 'NOT FOUND (deleted?)' : info.stack.status],
+    ['Output bucket', info.bucket ? `s3://${info.bucket}/outputs/` : undefined],
+    ['ECR repository', info.repositoryUri],
+    ['API endpoint', info.api?.endpoint],
+    ['API key id', info.api?.keyId ? `${info.api.keyId} (value: agentcore-claude api-key)` : undefined],
+    ['Log group', info.logGroup],
+    ['State file', info.stateFile ?? '(none: read from AWS)'],
+  ];
+  for (const [what, url] of Object.entries(info.console)) rows.push([`Console (${what})`, url]);
+  const width = Math.max(...rows.filter(([, v]) => v).map(([k]) => k.length));
+  return rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v}`);
+}
+
+function seconds(value: number | undefined): string | undefined {
+  return value === undefined ? undefined : `${value} s`;
+}

@@ -1,0 +1,49 @@
+/**
+ * Transport to an agent server over plain HTTP (`agentcore-claude dev`, `invoke --local`): POST
+ * `/invocations` with `Accept: text/event-stream` and the runtime session id header.
+ */
+import type { AgentResponse, InvocationPayload } from '../../core/agent-protocol.js';
+import { CliError } from '../../core/errors.js';
+import { interpretJsonReply, readAgentStream } from './agent-stream.js';
+import type { AgentTransport, TransportInvokeOptions } from './transport.js';
+
+/** The header AgentCore uses for the runtime session id; the agent server reads the same. */
+export const SESSION_HEADER = 'X-Amzn-Bedrock-AgentCore-Runtime-Session-Id';
+
+export class LocalHttpTransport implements AgentTransport {
+  readonly target: string;
+
+  /** @param url base URL of the agent server, e.g. http://127.0.0.1:8080 */
+  constructor(private readonly url: string) {
+    this.target = `local agent at ${url}`;
+  }
+
+  async invoke(payload: InvocationPayload, options: TransportInvokeOptions): Promise<AgentResponse> {
+    let response: Response;
+    try {
+      response = await fetch(new URL('/invocations', this.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', [SESSION_HEADER]: options.runtimeSessionId },
+        body: JSON.stringify(payload),
+        signal: options.signal,
+      });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new CliError(`Cannot reach the ${this.target}: ${causeText(error)}`, {
+        hint: 'Start one with `agentcore-claude dev`, or pass --url.',
+        code: 'AGENT_UNREACHABLE',
+        cause: error,
+      });
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (response.ok && type.includes('text/event-stream') && response.body) {
+      return readAgentStream(response.body as unknown as AsyncIterable<Uint8Array>, options.onEvent, this.target);
+    }
+    return interpretJsonReply(response.status, await response.text(), this.target);
+  }
+}
+
+function causeText(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}

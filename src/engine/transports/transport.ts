@@ -1,0 +1,27 @@
+/**
+ * How `invoke` reaches an agent. One implementation per way in: the local agent server over HTTP
+ * (local-http.ts), AgentCore InvokeAgentRuntime, the API Gateway endpoint. All speak the same
+ * protocol (src/core/agent-protocol.ts) and report progress through `onEvent`.
+ */
+import type { AgentResponse, InvocationPayload, ProgressEvent } from '../../core/agent-protocol.js';
+
+export interface TransportInvokeOptions {
+  /** Runtime session id (selects the agent's workspace). */
+  runtimeSessionId: string;
+  /** Progress events as they arrive (never the final `result`). */
+  onEvent: (event: ProgressEvent) => void;
+  /** Abort the request (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export interface AgentTransport {
+  /** Where invocations go, for messages: e.g. `local agent at http://127.0.0.1:8080`. */
+  readonly target: string;
+  /**
+   * Send one invocation and resolve with the agent's reply (also when the agent failed:
+   * `is_error: true`).
+   * @throws CliError for refused requests (exit 2 for 400/413/409) and unreachable or broken
+   *   transports (exit 3).
+   */
+  invoke(payload: InvocationPayload, options: TransportInvokeOptions): Promise<AgentResponse>;
+}

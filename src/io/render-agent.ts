@@ -1,0 +1,99 @@
+/**
+ * Rendering of agent progress and replies for people, shared by every `invoke` transport.
+ * Pure string builders; the command decides where they go (progress → stderr, result → stdout).
+ */
+import type { AgentResponse, ProgressEvent } from '../core/agent-protocol.js';
+
+/** One progress line for an event, or undefined for events not worth a line. */
+export function formatEvent(event: ProgressEvent): string | undefined {
+  switch (event.type) {
+    case 'start':
+      return `session ${event.runtime_session_id} · workspace ${event.workspace}`;
+    case 'init':
+      return `Claude Code${event.claude_code_version ? ` ${event.claude_code_version}` : ''} started (model ${event.model}${event.permission_mode ? `, permission mode ${event.permission_mode}` : ''})`;
+    case 'text':
+      return indent(event.text.trim(), '│ ');
+    case 'tool_use':
+      return `→ ${event.name}${event.summary ? ` ${event.summary}` : ''}`;
+    case 'tool_result':
+      return event.is_error ? `  ✗ ${event.name} failed${event.summary ? `: ${event.summary}` : ''}` : `  ✓ ${event.name}${event.summary ? `: ${event.summary}` : ''}`;
+    case 'upload':
+      return `uploading ${event.count} file(s) to ${event.destination}`;
+  }
+}
+
+/** Short spinner text for the current activity. */
+export function activityText(event: ProgressEvent): string | undefined {
+  if (event.type === 'tool_use') return `Running ${event.name}${event.summary ? ` ${event.summary}` : ''}`;
+  if (event.type === 'tool_result' || event.type === 'init' || event.type === 'text') return 'Agent working…';
+  if (event.type === 'upload') return `Uploading ${event.count} file(s)…`;
+  return undefined;
+}
+
+/** The result text the agent produced (stdout). */
+export function formatResultText(response: AgentResponse): string {
+  return response.result.trim() || '(the agent returned no text)';
+}
+
+/**
+ * The summary after a run: files and where they are, session ids, cost/turns/duration, and how
+ * to continue the session.
+ */
+export function formatSummary(response: AgentResponse, options: { continueCommand?: string } = {}): string {
+  const lines: string[] = [];
+  const { files, output } = response;
+  if (files.length === 0) {
+    lines.push('Files: none created or changed');
+  } else {
+    const where = output?.location === 's3' ? output.s3_url : output?.location === 'local' ? `${output.path} (local: ${output.reason})` : '';
+    lines.push(`Files (${files.length})${where ? ` → ${where}` : ''}`);
+    const width = Math.min(48, Math.max(...files.map((f) => f.file_name.length)));
+    for (const file of files) {
+      const location = file.s3_url ?? file.local_path ?? '';
+      lines.push(`  ${file.file_name.padEnd(width)}  ${formatBytes(file.size).padStart(8)}  ${location}`);
+    }
+    if (output?.location === 's3') lines.push(`  console: ${output.console_url}`);
+  }
+  for (const failure of response.upload_errors) lines.push(`  upload failed: ${failure.file_name}: ${failure.error}`);
+  const s = response.session;
+  lines.push(`Session: ${s.runtime_session_id}${s.claude_session_id ? ` (Claude session ${s.claude_session_id})` : ''}`);
+  lines.push(`Cost: $${s.total_cost_usd.toFixed(4)} · turns: ${s.num_turns} · duration: ${formatDuration(s.duration_ms)}`);
+  if (options.continueCommand) lines.push(`Continue in this workspace: ${options.continueCommand}`);
+  return lines.join('\n');
+}
+
+/** The error block for a failed run: reason and the last lines of Claude Code's stderr. */
+export function formatFailure(response: AgentResponse, stderrLines = 15): string {
+  const lines = [`The agent failed${response.subtype ? ` (${response.subtype})` : ''}: ${response.result}`];
+  const tail = response.details?.stderr_tail?.trim();
+  if (tail) {
+    lines.push('Claude Code stderr (last lines):');
+    lines.push(indent(tail.split('\n').slice(-stderrLines).join('\n'), '  '));
+  }
+  return lines.join('\n');
+}
+
+/** `1.2 KiB`-style size. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `850 ms`, `12.3 s`, `4 min 05 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
+function indent(text: string, prefix: string): string {
+  return text.split('\n').map((line) => prefix + line).join('\n');
+}

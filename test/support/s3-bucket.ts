@@ -1,0 +1,37 @@
+/**
+ * A bucket in moto S3 for tests that check uploaded outputs: a real S3 client pointed at moto,
+ * creation, and listing.
+ */
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { Moto } from './moto.js';
+
+export interface TestBucket {
+  name: string;
+  client: S3Client;
+  /** (Re)create the bucket, e.g. after `moto.reset()`. */
+  create(): Promise<void>;
+  /** Keys under `prefix`, with the prefix removed, sorted. */
+  keys(prefix?: string): Promise<string[]>;
+  read(key: string): Promise<string>;
+}
+
+export async function createTestBucket(moto: Moto, name: string): Promise<TestBucket> {
+  const client = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const bucket: TestBucket = {
+    name,
+    client,
+    async create() {
+      await client.send(new CreateBucketCommand({ Bucket: name }));
+    },
+    async keys(prefix = '') {
+      const out = await client.send(new ListObjectsV2Command({ Bucket: name, Prefix: prefix }));
+      return (out.Contents ?? []).map((o) => (o.Key ?? '').slice(prefix.length)).sort();
+    },
+    async read(key) {
+      const out = await client.send(new GetObjectCommand({ Bucket: name, Key: key }));
+      return out.Body!.transformToString();
+    },
+  };
+  await bucket.create();
+  return bucket;
+}

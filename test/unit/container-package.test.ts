@@ -1,0 +1,36 @@
+/**
+ * The Docker build (context: container/ alone) installs from container/package-lock.json, so that
+ * lock must list exactly container/package.json's dependencies (regenerate with
+ * `npm run lock:container`), and must include the linux-arm64 Claude Code binary for the image.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = join(import.meta.dirname, '../../container');
+const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+
+describe('container/package-lock.json', () => {
+  it('matches container/package.json', () => {
+    expect(lock.packages[''].dependencies).toEqual(pkg.dependencies);
+    expect(lock.packages[''].devDependencies).toEqual(pkg.devDependencies);
+  });
+
+  it('pins the SDK version and carries its linux-arm64 binary', () => {
+    const sdk = lock.packages['node_modules/@anthropic-ai/claude-agent-sdk'];
+    expect(sdk.version).toMatch(/^0\.3\./);
+    expect(lock.packages['node_modules/@anthropic-ai/claude-agent-sdk-linux-arm64']?.version).toBe(sdk.version);
+  });
+
+  it('the Dockerfile builds for linux/arm64 from that lock, as a non-root user, on port 8080', () => {
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile.match(/^FROM --platform=linux\/arm64 /gm)).toHaveLength(2);
+    expect(dockerfile).toContain('COPY package.json package-lock.json ./');
+    expect(dockerfile).toContain('RUN npm ci');
+    expect(dockerfile).toContain('npm prune --omit=dev');
+    expect(dockerfile).toMatch(/^USER agent$/m);
+    expect(dockerfile).toMatch(/^EXPOSE 8080$/m);
+    expect(dockerfile).toMatch(/install -y --no-install-recommends git/);
+  });
+});
