@@ -26,8 +26,10 @@ export interface HttpApiRequest {
 }
 
 export interface HttpApiAnswer {
-  /** The agent's JSON reply. */
-  body: unknown;
+  /** HTTP status: 200, or 500 with the agent's reply when it reports `is_error`. */
+  status: number;
+  /** The agent's JSON reply, as text. */
+  text: string;
   /** The runtime session id the bridge used (header `X-Runtime-Session-Id`). */
   runtimeSessionId?: string;
 }
@@ -47,7 +49,8 @@ export async function readSavedApiKey(cwd: string): Promise<string> {
 
 /**
  * POST the payload to the HTTP API.
- * @returns the agent's JSON when the API answered 2xx (the agent may still report `is_error`).
+ * @returns the agent's reply: on 2xx, or 500 with a reply that has `is_error` (the bridge's
+ *   status for an agent failure).
  * @throws CliError: 403 → the key was refused (exit 3, run `api-key`); 429 → usage plan limit
  *   (exit 3); 504 → API Gateway's integration timeout (exit 3, the run goes on; use `invoke`
  *   without `--api`); 400 → the request was refused (exit 2); other 4xx/5xx from the agent or
@@ -74,7 +77,7 @@ export async function invokeHttpApi(request: HttpApiRequest): Promise<HttpApiAns
   const text = await response.text();
   const body = parseJson(text);
   const runtimeSessionId = response.headers.get('x-runtime-session-id') ?? undefined;
-  if (response.ok) return { body, runtimeSessionId };
+  if (response.ok || (response.status === 500 && (body as { is_error?: unknown })?.is_error === true)) return { status: response.status, text, runtimeSessionId };
   throw httpApiError(response.status, body, text);
 }
 

@@ -46,7 +46,7 @@ describe('invokeHttpApi through API Gateway and the bundled bridge', () => {
   it("returns the agent's JSON and the runtime session id the bridge used", async () => {
     runtime.upstream.answer((req, res) => sendJson(res, 200, { result: 'wrote hello.py', is_error: false, echo: JSON.parse(req.body) }));
     const answer = await call();
-    expect(answer.body).toMatchObject({ result: 'wrote hello.py', echo: { input: { prompt: 'Create hello.py', max_turns: 4 } } });
+    expect(JSON.parse(answer.text)).toMatchObject({ result: 'wrote hello.py', echo: { input: { prompt: 'Create hello.py', max_turns: 4 } } });
     expect(answer.runtimeSessionId).toBe(runtime.dataPlane.invocations[0]!.sessionId);
   });
 

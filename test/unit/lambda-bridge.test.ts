@@ -43,7 +43,7 @@ describe('Lambda bridge', () => {
     expect(JSON.parse(res.body)).toEqual({ result: 'done', is_error: false });
     expect(res.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' });
     const [call] = dataPlane.invocations;
-    expect(call).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', accept: 'application/json' });
+    expect(call).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', accept: 'text/event-stream' });
     expect(call!.sessionId!.length).toBeGreaterThanOrEqual(33);
     expect(res.headers!['X-Runtime-Session-Id']).toBe(call!.sessionId);
     expect(JSON.parse(upstream.requests[0]!.body)).toEqual({
@@ -96,6 +96,36 @@ describe('Lambda bridge', () => {
     const res = await handler()(event('{"prompt": "long"}'));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ result: 'max turns reached', is_error: true });
+  });
+
+  describe('when the agent streams (text/event-stream)', () => {
+    const stream = (...events: unknown[]) => (_req: unknown, res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      res.write(': keepalive\n\n');
+      for (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);
+      res.end();
+    };
+
+    it("answers with the final result event's reply, status 200", async () => {
+      upstream.answer(stream({ type: 'text', text: 'working' }, { type: 'result', result: 'done', is_error: false, files: [] }));
+      const res = await handler()(event('{"prompt": "go"}'));
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ result: 'done', is_error: false, files: [] });
+    });
+
+    it('keeps the reason of an agent failure, with status 500 as the agent gives it', async () => {
+      upstream.answer(stream({ type: 'result', result: '', is_error: true, error: 'error_max_turns', details: { stderr_tail: 'x' } }));
+      const res = await handler()(event('{"prompt": "go"}'));
+      expect(res.statusCode).toBe(500);
+      expect(JSON.parse(res.body)).toMatchObject({ is_error: true, error: 'error_max_turns', details: { stderr_tail: 'x' } });
+    });
+
+    it('answers 502 when the stream ends without a result', async () => {
+      upstream.answer(stream({ type: 'text', text: 'cut off' }));
+      const res = await handler()(event('{"prompt": "go"}'));
+      expect(res.statusCode).toBe(502);
+      expect(JSON.parse(res.body).error).toMatch(/without a result/);
+    });
   });
 
   it.each([
