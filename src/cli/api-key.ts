@@ -2,8 +2,6 @@
  * `agentcore-claude api-key` — fetch the HTTP API's key into `.api_key` and show how to call the API.
  */
 import { Command } from 'commander';
-import { fetchApiKey } from '../engine/api-key.js';
-import { createContext, type CommandContext } from './context.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
 interface Flags {
@@ -15,12 +13,6 @@ interface Flags {
   stackName?: string;
 }
 
-/** The stack to read: a flag/env/config value, else the deployment state's, else the default. */
-export function targetStackName(ctx: Pick<CommandContext, 'config' | 'state'>): string {
-  if (ctx.config.sources.stackName !== 'default' || !ctx.state) return ctx.config.stackName;
-  return ctx.state.stackName;
-}
-
 export function apiKeyCommand(): Command {
   const command = new Command('api-key')
     .description('Save the HTTP API key to .api_key (mode 0600, git-ignored) and print the endpoint and a curl example')
@@ -29,8 +21,10 @@ export function apiKeyCommand(): Command {
   addJsonOption(command);
   command.action(async (flags: Flags) => {
     const { show, ...rest } = flags;
+    // Loaded when the command runs (startup time of the other commands).
+    const [{ createContext }, { fetchApiKey }] = await Promise.all([import('./context.js'), import('../engine/api-key.js')]);
     const ctx = await createContext(rest);
-    const result = await fetchApiKey(ctx, { stackName: targetStackName(ctx), show });
+    const result = await fetchApiKey(ctx, { show });
     if (ctx.io.json) return ctx.io.result(result);
     ctx.io.data(`API endpoint: ${result.endpoint}`);
     ctx.io.data(`API key id:   ${result.keyId}`);

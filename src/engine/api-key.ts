@@ -4,23 +4,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AwsClients } from '../aws/clients.js';
 import { getApiKey } from '../aws/apigateway.js';
-import { describeStack } from '../aws/cloudformation.js';
+import { stackStatus } from '../aws/stack-ops.js';
 import { API_KEY_FILE, curlExample, gitignoreWith, maskSecret } from '../core/api-key.js';
-import { CliError, errorMessage } from '../core/errors.js';
-import type { DeploymentState } from '../core/state.js';
+import { CliError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/state-file.js';
-
-export interface ApiKeyContext {
-  aws(): AwsClients;
-  /** Directory `.api_key` and `.gitignore` are written in. */
-  cwd: string;
-  state: DeploymentState | undefined;
-}
+import { requireDeployment, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
 
 export interface ApiKeyOptions {
-  stackName: string;
   /** Return the key's value unmasked. */
   show?: boolean;
 }
@@ -42,17 +33,26 @@ export interface ApiKeyResult {
 }
 
 /**
- * Fetch and save the API key.
- * @throws CliError (exit 3) when the stack does not exist or has no HTTP API (hint: `deploy
- *   --with-api`), or GetApiKey fails.
+ * Fetch and save the API key of the deployment `ctx` names (deployment.json, or --name/--stack-name).
+ * `.api_key` and `.gitignore` are written in `ctx.cwd`.
+ * @throws UsageError (exit 2) when no deployment is named; CliError (exit 3) when the stack does
+ *   not exist or has no HTTP API (hint: `deploy --with-api`), or GetApiKey fails.
  */
-export async function fetchApiKey(ctx: ApiKeyContext, options: ApiKeyOptions): Promise<ApiKeyResult> {
+export async function fetchApiKey(ctx: OpsContext, options: ApiKeyOptions = {}): Promise<ApiKeyResult> {
+  requireDeployment(ctx);
   const clients = ctx.aws();
-  const outputs = await stackOutputs(clients, options.stackName);
-  const keyId = outputs.ApiKeyId;
-  const endpoint = outputs.ApiEndpoint ?? ctx.state?.api?.endpoint;
+  const stackName = stackNameOf(ctx);
+  const stack = await stackStatus(clients, stackName);
+  if (!stack) {
+    throw new CliError(`Stack ${stackName} does not exist in ${clients.region}.`, {
+      hint: 'Run `agentcore-claude deploy --with-api`, or pass --stack-name / --region for an existing deployment.',
+      code: 'NO_STACK',
+    });
+  }
+  const keyId = stack.outputs[STACK_OUTPUTS.apiKeyId];
+  const endpoint = stack.outputs[STACK_OUTPUTS.apiEndpoint] ?? (stateMatches(ctx) ? ctx.state.api?.endpoint : undefined);
   if (!keyId || !endpoint) {
-    throw new CliError(`Stack ${options.stackName} has no HTTP API (no ApiKeyId/ApiEndpoint output).`, {
+    throw new CliError(`Stack ${stackName} has no HTTP API (no ${STACK_OUTPUTS.apiKeyId}/${STACK_OUTPUTS.apiEndpoint} output).`, {
       hint: 'Add it with `agentcore-claude deploy --with-api`.',
       code: 'NO_HTTP_API',
     });
@@ -62,7 +62,7 @@ export async function fetchApiKey(ctx: ApiKeyContext, options: ApiKeyOptions): P
   await writeFileAtomic(keyFile, key.value, 0o600);
   const gitignoreUpdated = await ensureGitignored(join(ctx.cwd, '.gitignore'));
   return {
-    stackName: options.stackName,
+    stackName,
     region: clients.region,
     endpoint,
     keyId,
@@ -86,19 +86,4 @@ async function ensureGitignored(path: string): Promise<boolean> {
   if (updated === undefined) return false;
   await writeFileAtomic(path, updated);
   return true;
-}
-
-async function stackOutputs(clients: AwsClients, stackName: string): Promise<Record<string, string>> {
-  const stack = await describeStack(clients, stackName).catch((error: unknown) => {
-    throw new CliError(`Cannot read stack ${stackName}: ${errorMessage(error)}`, {
-      hint: 'Check your credentials (--profile) and that they allow cloudformation:DescribeStacks.',
-      code: 'AWS_ERROR',
-      cause: error,
-    });
-  });
-  if (stack) return stack.outputs;
-  throw new CliError(`Stack ${stackName} does not exist in ${clients.region}.`, {
-    hint: 'Run `agentcore-claude deploy --with-api`, or pass --stack-name / --region for an existing deployment.',
-    code: 'NO_STACK',
-  });
 }

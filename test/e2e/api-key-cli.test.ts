@@ -102,6 +102,12 @@ describe('agentcore-claude api-key (built binary vs moto)', () => {
     expect(() => statSync(join(cwd, '.api_key'))).toThrow();
   });
 
+  it('without deployment.json or a named stack: a usage error saying to deploy (exit 2)', async () => {
+    const result = await run();
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toContain('No deployment found');
+  });
+
   it('says the stack does not exist', async () => {
     const result = await run('--stack-name', 'missing-stack');
     expect(result.exitCode).toBe(3);
