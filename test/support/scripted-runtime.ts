@@ -4,6 +4,7 @@
  * so scripted AWS errors surface at once).
  */
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startDataPlane, type DataPlaneStandIn } from './agentcore-dataplane.js';
 import { sendJson, startHttpUpstream, type HttpUpstream } from './http-upstream.js';
 
@@ -42,5 +43,35 @@ export async function startScriptedRuntime(arn = TEST_RUNTIME_ARN): Promise<Scri
       await dataPlane.stop();
       await upstream.stop();
     },
+  };
+}
+
+/**
+ * One scripted runtime for a test file: started before all tests, reset before each, stopped after
+ * all. Read its parts through the returned object once the suite runs.
+ */
+export function scriptedRuntimeForSuite(arn = TEST_RUNTIME_ARN): ScriptedRuntime {
+  let runtime: ScriptedRuntime | undefined;
+  beforeAll(async () => {
+    runtime = await startScriptedRuntime(arn);
+  });
+  afterAll(() => runtime?.stop());
+  beforeEach(() => runtime!.reset());
+  const current = (): ScriptedRuntime => {
+    if (!runtime) throw new Error('The scripted runtime is only available while the suite runs.');
+    return runtime;
+  };
+  return {
+    get upstream() {
+      return current().upstream;
+    },
+    get dataPlane() {
+      return current().dataPlane;
+    },
+    get client() {
+      return current().client;
+    },
+    reset: () => current().reset(),
+    stop: () => current().stop(),
   };
 }

@@ -4,30 +4,19 @@
  * translation of AWS errors. The runtime-status lookup uses aws-sdk-client-mock, because moto
  * makes every runtime READY at once and a CREATING/UPDATE_FAILED runtime cannot be produced there.
  */
-import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { BedrockAgentCoreControlClient, GetAgentRuntimeCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { invokeAgentRuntime, runtimeIdFromArn, translateInvokeError } from '../../src/aws/invoke.js';
 import { CliError, ExitCode } from '../../src/core/errors.js';
 import { newRuntimeSessionId } from '../../src/core/runtime-session.js';
 import type { DataPlaneStandIn } from '../support/agentcore-dataplane.js';
-import { sendJson, type HttpUpstream } from '../support/http-upstream.js';
-import { startScriptedRuntime, TEST_RUNTIME_ARN, type ScriptedRuntime } from '../support/scripted-runtime.js';
+import { sendJson } from '../support/http-upstream.js';
+import { scriptedRuntimeForSuite, TEST_RUNTIME_ARN } from '../support/scripted-runtime.js';
 
 const ARN = TEST_RUNTIME_ARN;
 
-let runtime: ScriptedRuntime;
-let upstream: HttpUpstream;
-let dataPlane: DataPlaneStandIn;
-let client: BedrockAgentCoreClient;
-
-beforeAll(async () => {
-  runtime = await startScriptedRuntime();
-  ({ upstream, dataPlane, client } = runtime);
-});
-afterAll(() => runtime?.stop());
-beforeEach(() => runtime.reset());
+const runtime = scriptedRuntimeForSuite();
 
 describe('runtimeIdFromArn', () => {
   it('takes the runtime id from a runtime ARN', () => {
@@ -39,7 +28,7 @@ describe('invokeAgentRuntime', () => {
   it('sends the payload, session id, qualifier and Accept, and streams SSE events as they come', async () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
-    upstream.answer(async (_req, res) => {
+    runtime.upstream.answer(async (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`data: ${JSON.stringify({ type: 'text', text: 'working' })}\n\n`);
       await released; // the second event only goes out once the client has seen the first
@@ -47,7 +36,7 @@ describe('invokeAgentRuntime', () => {
       res.end();
     });
     const session = newRuntimeSessionId();
-    const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: session, payload: { input: { prompt: 'hi' } } });
+    const invocation = await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: session, payload: { input: { prompt: 'hi' } } });
     expect(invocation.runtimeSessionId).toBe(session);
     expect(invocation.contentType).toBe('text/event-stream');
     let text = '';
@@ -56,18 +45,18 @@ describe('invokeAgentRuntime', () => {
       if (text.includes('working')) release();
     }
     expect(text).toBe('data: {"type":"text","text":"working"}\n\ndata: {"type":"result","result":"done"}\n\n');
-    expect(dataPlane.invocations[0]).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', sessionId: session, accept: 'text/event-stream', contentType: 'application/json' });
-    expect(JSON.parse(upstream.requests[0]!.body)).toEqual({ input: { prompt: 'hi' } });
+    expect(runtime.dataPlane.invocations[0]).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', sessionId: session, accept: 'text/event-stream', contentType: 'application/json' });
+    expect(JSON.parse(runtime.upstream.requests[0]!.body)).toEqual({ input: { prompt: 'hi' } });
   });
 
   it('stops at the deadline and says which flag gives more time', async () => {
-    upstream.answer((_req, res) => {
+    runtime.upstream.answer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: {"type":"text","text":"started"}\n\n'); // then silence
     });
     const signal = AbortSignal.timeout(300);
     const error = await (async () => {
-      const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal });
+      const invocation = await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal });
       for await (const _chunk of invocation.body);
     })().catch((e: unknown) => e);
     const translated = await translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', signal, timeoutMs: 300 });
@@ -76,13 +65,13 @@ describe('invokeAgentRuntime', () => {
     expect(translated.exitCode).toBe(ExitCode.Infrastructure);
   });
   it('reports Ctrl-C (an abort that is not the deadline) as interrupted', async () => {
-    upstream.answer((_req, res) => {
+    runtime.upstream.answer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: {"type":"text","text":"started"}\n\n');
     });
     const controller = new AbortController();
     const error = await (async () => {
-      const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal: controller.signal });
+      const invocation = await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal: controller.signal });
       for await (const _chunk of invocation.body) controller.abort();
     })().catch((e: unknown) => e);
     const translated = await translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', signal: controller.signal, timeoutMs: 60_000 });
@@ -92,8 +81,8 @@ describe('invokeAgentRuntime', () => {
 
 describe('translateInvokeError', () => {
   async function failWith(name: Parameters<DataPlaneStandIn['fail']>[0], control?: BedrockAgentCoreControlClient): Promise<CliError> {
-    dataPlane.fail(name);
-    const error = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e);
+    runtime.dataPlane.fail(name);
+    const error = await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e);
     return translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', control });
   }
 
@@ -104,9 +93,9 @@ describe('translateInvokeError', () => {
   });
 
   it('reports an error answered by the agent container as an agent error (exit 1)', async () => {
-    upstream.answer((_req, res) => sendJson(res, 500, { error: 'boom' }));
+    runtime.upstream.answer((_req, res) => sendJson(res, 500, { error: 'boom' }));
     const error = await translateInvokeError(
-      await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e),
+      await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e),
       { runtimeArn: ARN, region: 'us-east-1' },
     );
     expect(error.exitCode).toBe(ExitCode.AgentError);
