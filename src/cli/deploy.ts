@@ -108,6 +108,7 @@ export function deployCommand(): Command {
           },
         },
       );
+      if (result.dryRun && httpApi) ctx.io.info('With --with-api: a stack update adding the HTTP API follows once the runtime exists.');
       if (flags.json) ctx.io.result(result.dryRun ? { dryRun: true, plan: result.plan } : { dryRun: false, plan: result.plan, state: result.state, stateFile: ctx.statePath, stateWritten: result.stateWritten });
     } finally {
       process.removeListener('SIGINT', onSigint);
