@@ -14,10 +14,11 @@ import type { AgentEvent } from './events.js';
 import { Health } from './health.js';
 import { runInvocation, type InvocationEnvironment } from './invocation.js';
 import { PayloadError, parseInvocationPayload } from './payload.js';
-import { isValidSessionId } from './workspace.js';
 
 /** Header carrying the AgentCore runtime session id. */
 export const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
+/** Longest runtime session id accepted (AgentCore's own limit for runtimeSessionId). */
+export const MAX_SESSION_ID_CHARS = 256;
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Interval of SSE keep-alive comments, so idle proxies keep long runs open. */
@@ -84,10 +85,10 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     }
     const headerId = req.headers[SESSION_HEADER];
     const sessionId = typeof headerId === 'string' && headerId !== '' ? headerId : randomUUID();
-    if (!isValidSessionId(sessionId)) {
+    if (sessionId.length > MAX_SESSION_ID_CHARS) {
       return sendJson(res, 400, {
-        error: `Invalid ${SESSION_HEADER} header`,
-        details: { reason: 'letters, digits, "-" and "_" only, 1-128 characters, starting with a letter or digit', received: sessionId.slice(0, 200) },
+        error: `${SESSION_HEADER} is longer than ${MAX_SESSION_ID_CHARS} characters`,
+        details: { length: sessionId.length, limit: MAX_SESSION_ID_CHARS },
       });
     }
     let request;

@@ -5,7 +5,7 @@
  * - `<root>/<runtime-session-id>/` — the agent's working directory (`cwd`) for that session;
  * - `<root>/.claude-sessions/<runtime-session-id>/` — that session's `CLAUDE_CONFIG_DIR`
  *   (transcripts for `resume`), outside the workspace so it is never uploaded.
- * Session ids cannot start with `.`, so the two never collide, and two sessions never share files.
+ * Directory names never start with `.`, so the two never collide, and two sessions never share files.
  *
  * Change detection: a snapshot records, for every regular file, its size, mtime and ctime (ns) and
  * inode. A file is "created or changed by this invocation" when it is absent from the snapshot taken
@@ -14,13 +14,20 @@
  */
 import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { createHash } from 'node:crypto';
 
-/** Runtime session ids accepted as directory names: AgentCore's are 33–100 characters of this set. */
-const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+/** Session ids used as directory names unchanged: letters, digits, `-`, `_`, at most 128 characters. */
+const PLAIN_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
-/** True when `id` can name a session directory (letters, digits, `-`, `_`; 1–128 characters, not starting with `-`/`_`). */
-export function isValidSessionId(id: string): boolean {
-  return SESSION_ID.test(id);
+/**
+ * The directory name of a runtime session: the id itself when it is a plain name (see
+ * {@link PLAIN_SESSION_ID}; AgentCore's generated ids and the CLI's are), otherwise `h-` + the
+ * SHA-256 of the id, so any id AgentCore accepts (up to 256 characters) maps to exactly one
+ * directory inside the root and never to `..` or a path.
+ */
+export function sessionDirName(sessionId: string): string {
+  if (PLAIN_SESSION_ID.test(sessionId)) return sessionId;
+  return `h-${createHash('sha256').update(sessionId).digest('hex')}`;
 }
 
 export interface SessionDirs {
@@ -31,13 +38,12 @@ export interface SessionDirs {
 }
 
 /**
- * Create (if needed) and return the directories of one runtime session.
- * @throws Error when `sessionId` is not a valid directory name (see {@link isValidSessionId}).
+ * Create (if needed) and return the directories of one runtime session (see {@link sessionDirName}).
  */
 export async function sessionDirs(root: string, sessionId: string): Promise<SessionDirs> {
-  if (!isValidSessionId(sessionId)) throw new Error(`invalid runtime session id: ${JSON.stringify(sessionId)}`);
-  const workspace = join(root, sessionId);
-  const configDir = join(root, '.claude-sessions', sessionId);
+  const name = sessionDirName(sessionId);
+  const workspace = join(root, name);
+  const configDir = join(root, '.claude-sessions', name);
   await mkdir(workspace, { recursive: true });
   await mkdir(configDir, { recursive: true });
   return { workspace: await realpath(workspace), configDir };

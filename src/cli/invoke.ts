@@ -119,7 +119,8 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       (event) => {
         const line = formatEvent(event);
         if (line) progress.log(line);
-        const activity = activityText(event);
+        // The spinner text only on a terminal; plain output gets the event lines alone.
+        const activity = io.fancy ? activityText(event) : undefined;
         if (activity) progress.update(activity);
       },
       abort.signal,

@@ -58,7 +58,8 @@ export class IoHost {
     const ci = isCi(env);
     this.json = options.json ?? false;
     this.quiet = options.quiet ?? false;
-    this.fancy = Boolean(this.err.isTTY) && !ci;
+    // A TTY reporting 0 columns (e.g. `script` without a size) makes ora clear ever more lines per frame.
+    this.fancy = Boolean(this.err.isTTY) && !ci && (this.err as { columns?: number }).columns !== 0;
     this.interactive = Boolean(stdin.isTTY) && Boolean(this.err.isTTY) && !ci;
   }
 

@@ -16,7 +16,9 @@ export function formatEvent(event: ProgressEvent): string | undefined {
     case 'tool_use':
       return `→ ${event.name}${event.summary ? ` ${event.summary}` : ''}`;
     case 'tool_result':
-      return event.is_error ? `  ✗ ${event.name} failed${event.summary ? `: ${event.summary}` : ''}` : `  ✓ ${event.name}${event.summary ? `: ${event.summary}` : ''}`;
+      // Failures always say why; successes show output only for commands (file tools just confirm).
+      if (event.is_error) return `  ✗ ${event.name} failed${event.summary ? `: ${event.summary}` : ''}`;
+      return `  ✓ ${event.name}${event.name === 'Bash' && event.summary ? `: ${event.summary}` : ''}`;
     case 'upload':
       return `uploading ${event.count} file(s) to ${event.destination}`;
   }

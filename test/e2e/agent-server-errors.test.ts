@@ -59,10 +59,10 @@ describe('bad payloads', () => {
     expect(model.requests).toHaveLength(0);
   });
 
-  it('refuses a session id that cannot name a directory, and wrong methods/routes', async () => {
-    const bad = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { [SESSION_HEADER]: '../../etc' }, body: '{"prompt":"x"}' });
+  it('refuses an over-long session id, and wrong methods/routes', async () => {
+    const bad = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { [SESSION_HEADER]: 'x'.repeat(257) }, body: '{"prompt":"x"}' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toContain(SESSION_HEADER.toLowerCase());
+    expect((await bad.json()).error).toContain(`${SESSION_HEADER.toLowerCase()} is longer than 256 characters`);
     const get = await fetch(`${server.url}/invocations`);
     expect(get.status).toBe(405);
     const missing = await fetch(`${server.url}/nope`, { method: 'POST', body: '{}' });
@@ -75,6 +75,16 @@ describe('bad payloads', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.result).toBe('fine');
     expect((await fetch(`${server.url}/ping`)).status).toBe(200);
+  });
+});
+
+describe('session ids that are not plain names', () => {
+  it('map to a hashed directory inside the workspace root, never to a path', async () => {
+    model.setScript([textTurn('ok')]);
+    const reply = await postInvocation(server.url, { prompt: 'hi' }, '../../etc/passwd-and-more-than-33-characters');
+    expect(reply.status).toBe(200);
+    expect(reply.body.session.runtime_session_id).toBe('../../etc/passwd-and-more-than-33-characters');
+    expect(reply.body.output.path).toMatch(new RegExp(`^${server.workspaceRoot}/h-[0-9a-f]{64}$`));
   });
 });
 

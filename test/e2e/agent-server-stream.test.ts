@@ -104,6 +104,19 @@ describe('/ping health', () => {
   });
 });
 
+describe('one invocation at a time per session', () => {
+  it('refuses a second concurrent invocation in the same session with 409', async () => {
+    model.setScript([textTurn('slow', 1500)]);
+    const session = newSessionId('busy-session');
+    const first = postInvocation(server.url, { prompt: 'slow' }, session);
+    await new Promise((r) => setTimeout(r, 400));
+    const second = await postInvocation(server.url, { prompt: 'again' }, session);
+    expect(second.status).toBe(409);
+    expect(second.body.error).toContain(`Session ${session} is already running an invocation`);
+    expect((await first).status).toBe(200);
+  });
+});
+
 describe('SIGTERM', () => {
   it('stops accepting, aborts the running agent, sends its reply, and exits 0', async () => {
     const own = await startAgentServer(model.anthropicEnv());

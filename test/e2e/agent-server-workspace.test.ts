@@ -97,6 +97,37 @@ describe('session workspaces', () => {
   });
 });
 
+describe('uploads', () => {
+  it('sends large files as multipart uploads, with the session in the object metadata', async () => {
+    model.setScript([toolTurn([bash('head -c 12582912 /dev/urandom > big.bin', 'make 12 MiB')]), textTurn('made big.bin')]);
+    const session = newSessionId('big');
+    const reply = await postInvocation(server.url, { prompt: 'big file' }, session);
+    expect(reply.status).toBe(200);
+    const head = await bucket.head(`${reply.body.output.prefix}big.bin`);
+    expect(head.size).toBe(12_582_912);
+    expect(head.etag).toMatch(/-3"$/); // 3 parts of 5 MiB
+    expect(head.metadata['runtime-session-id']).toBe(session);
+    expect(reply.body.files).toEqual([expect.objectContaining({ file_name: 'big.bin', size: 12_582_912 })]);
+  });
+
+  it('an upload failure loses nothing: the result is returned, upload_errors says what failed, files stay on disk', async () => {
+    const broken = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: 'no-such-bucket-here' });
+    try {
+      model.setScript([(r) => toolTurn([write(join(workingDirectory(r), 'kept.txt'), 'kept\n')]), textTurn('wrote kept.txt')]);
+      const session = newSessionId('upload-fail');
+      const reply = await postInvocation(broken.url, { prompt: 'write' }, session);
+      expect(reply.status).toBe(200);
+      expect(reply.body.is_error).toBe(false);
+      expect(reply.body.result).toBe('wrote kept.txt');
+      expect(reply.body.upload_errors).toEqual([{ file_name: 'kept.txt', error: expect.stringMatching(/NoSuchBucket/) }]);
+      expect(reply.body.files).toEqual([expect.objectContaining({ file_name: 'kept.txt', s3_url: null, console_url: null })]);
+      expect(existsSync(join(broken.workspaceRoot, session, 'kept.txt'))).toBe(true);
+    } finally {
+      await broken.stop();
+    }
+  });
+});
+
 describe('no output bucket', () => {
   let local: RunningAgentServer;
   beforeAll(async () => {

@@ -150,6 +150,25 @@ describe('invoke --local against a running server', () => {
     expect(session.stderr).toContain('--session must be 33-128 characters');
   });
 
+  it('Ctrl-C (SIGINT) exits 130 and stops the agent run on the server', async () => {
+    model.setScript([(r) => toolTurn([write(join(workingDirectory(r), 'before.txt'), 'x\n')]), textTurn('never', 30_000)]);
+    const child = cli(['invoke', '--local', '--url', server.url, 'slow task'], {});
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('✓ Write')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const run = await child;
+    expect(run.exitCode).toBe(130);
+    expect(run.stderr).toContain('Interrupted.');
+    // The server saw the client go and aborted the agent.
+    await expect.poll(() => server.output(), { timeout: 10_000 }).toMatch(/"subtype":"error_aborted"/);
+    expect((await (await fetch(`${server.url}/ping`)).json()).status).toBe('Healthy');
+  });
+
   it('without --local and without a deployment: a usage error saying to deploy (remote invoke)', async () => {
     const run = await cli(['invoke', 'hi'], model.anthropicEnv());
     expect(run.exitCode).toBe(2);

@@ -2,7 +2,7 @@
  * A bucket in moto S3 for tests that check uploaded outputs: a real S3 client pointed at moto,
  * creation, and listing.
  */
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Moto } from './moto.js';
 
 export interface TestBucket {
@@ -13,6 +13,8 @@ export interface TestBucket {
   /** Keys under `prefix`, with the prefix removed, sorted. */
   keys(prefix?: string): Promise<string[]>;
   read(key: string): Promise<string>;
+  /** Size, ETag (multipart uploads end in `-<parts>"`) and user metadata of an object. */
+  head(key: string): Promise<{ size: number; etag: string; metadata: Record<string, string> }>;
 }
 
 export async function createTestBucket(moto: Moto, name: string): Promise<TestBucket> {
@@ -30,6 +32,10 @@ export async function createTestBucket(moto: Moto, name: string): Promise<TestBu
     async read(key) {
       const out = await client.send(new GetObjectCommand({ Bucket: name, Key: key }));
       return out.Body!.transformToString();
+    },
+    async head(key) {
+      const out = await client.send(new HeadObjectCommand({ Bucket: name, Key: key }));
+      return { size: out.ContentLength ?? -1, etag: out.ETag ?? '', metadata: out.Metadata ?? {} };
     },
   };
   await bucket.create();

@@ -80,6 +80,8 @@ describe('rendering', () => {
   it('formats events, sizes and durations', () => {
     expect(formatEvent({ type: 'tool_use', id: 't', name: 'Bash', summary: 'ls' })).toBe('→ Bash ls');
     expect(formatEvent({ type: 'tool_result', tool_use_id: 't', name: 'Bash', is_error: true, summary: 'boom' })).toBe('  ✗ Bash failed: boom');
+    expect(formatEvent({ type: 'tool_result', tool_use_id: 't', name: 'Bash', is_error: false, summary: 'ok' })).toBe('  ✓ Bash: ok');
+    expect(formatEvent({ type: 'tool_result', tool_use_id: 't', name: 'Write', is_error: false, summary: 'File created at /x' })).toBe('  ✓ Write');
     expect(formatEvent({ type: 'text', text: 'a\nb' })).toBe('│ a\n│ b');
     expect(formatBytes(5)).toBe('5 B');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MiB');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consoleUrl, objectKey, outputPrefix, utcStamp } from '../../container/src/output-prefix.js';
-import { changedFiles, diffSnapshots, isValidSessionId, sessionDirs, snapshot, type FileStamp } from '../../container/src/workspace.js';
+import { changedFiles, diffSnapshots, sessionDirName, sessionDirs, snapshot, type FileStamp } from '../../container/src/workspace.js';
 
 describe('output prefix naming', () => {
   it('formats the UTC time as YYYYMMDD_HHMMSS', () => {
@@ -53,16 +53,22 @@ describe('workspace snapshots on disk', () => {
     rmSync(outside, { recursive: true, force: true });
   });
 
-  it('gives each session its own workspace and config dir, and refuses ids that are not plain names', async () => {
+  it('gives each session its own workspace and config dir; ids that are not plain names are hashed', async () => {
     const a = await sessionDirs(root, 'session-a');
     const b = await sessionDirs(root, 'session-b');
     expect(a.workspace).toBe(join(realpathSync(root), 'session-a'));
     expect(a.configDir).toBe(join(root, '.claude-sessions', 'session-a'));
     expect(a.workspace).not.toBe(b.workspace);
-    for (const bad of ['../x', '.hidden', 'a/b', '', '-x', 'x'.repeat(129)]) {
-      expect(isValidSessionId(bad)).toBe(false);
-      await expect(sessionDirs(root, bad)).rejects.toThrow(/invalid runtime session id/);
+    expect(sessionDirName('session-3f2a9c1e-0000-4000-8000-000000000000')).toBe('session-3f2a9c1e-0000-4000-8000-000000000000');
+    const names = new Set<string>();
+    for (const odd of ['../x', '.hidden', 'a/b', '-x', 'x'.repeat(129), 'with space', '..']) {
+      const name = sessionDirName(odd);
+      expect(name).toMatch(/^h-[0-9a-f]{64}$/);
+      names.add(name);
+      const dirs = await sessionDirs(root, odd);
+      expect(dirs.workspace).toBe(join(realpathSync(root), name));
     }
+    expect(names.size).toBe(7);
   });
 
   it('finds what changed since the snapshot, never following symlinks', async () => {
