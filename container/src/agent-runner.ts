@@ -24,6 +24,8 @@ export interface AgentRun {
   model?: string;
   /** Claude session id to continue. */
   resume?: string;
+  /** Skills to enable (installed under `<cwd>/.claude/skills`); loads project settings. */
+  skills?: string[];
   /** Aborts the run (client gone, SIGTERM). */
   signal: AbortSignal;
   /** Every SDK message, in order. */
@@ -64,6 +66,7 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
         maxTurns: run.maxTurns,
         model: run.model,
         resume: run.resume,
+        ...(run.skills && run.skills.length > 0 ? { settingSources: ['user', 'project', 'local'] as const, skills: run.skills } : {}),
         abortController,
         systemPrompt: { type: 'preset', preset: 'claude_code' },
         pathToClaudeCodeExecutable: run.executable,

@@ -7,6 +7,8 @@
  * only as an HTTP header for the one command that needs it (`-c http.extraHeader=…`): it never
  * enters the remote URL, `.git/config`, the patch, or error messages (they are redacted).
  */
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Redactor } from './redact.js';
 
@@ -105,6 +107,15 @@ export class GitWorkspace {
     await this.git(['config', BASE_KEY, baseSha]);
     await this.git(['checkout', '-B', workBranch]);
     return { workBranch, baseSha, cloned: true };
+  }
+
+  /** Add patterns to the clone's `.git/info/exclude` (idempotent): files Git should never commit. */
+  async exclude(patterns: readonly string[]): Promise<void> {
+    const path = join(this.dir, '.git', 'info', 'exclude');
+    await mkdir(dirname(path), { recursive: true });
+    const current = await readFile(path, 'utf8').catch(() => '');
+    const missing = patterns.filter((p) => !current.split('\n').includes(p));
+    if (missing.length > 0) await appendFile(path, `${current && !current.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
   }
 
   /**

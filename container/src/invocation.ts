@@ -1,18 +1,31 @@
 /**
- * One invocation from validated request to reply: session workspace, snapshot, agent run,
- * changed-file detection, upload, response. Streams progress through `emit`.
+ * One invocation from validated request to reply: session workspace (restored from S3 when this
+ * microVM has never seen the session), bundled skills, repository clone, snapshot, agent run
+ * (resuming the session's Claude session), changed-file detection, transcript, patch, upload,
+ * session save, response. Streams progress through `emit`.
  */
 import { randomUUID } from 'node:crypto';
-import { sep } from 'node:path';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { runAgent } from './agent-runner.js';
 import { EventMapper, type AgentEvent } from './events.js';
+import { GitWorkspace, type RepoResult, type RepoState } from './git-workspace.js';
 import { agentEnvironment, type ModelAccess } from './model-access.js';
 import { consoleUrl, outputPrefix } from './output-prefix.js';
 import type { InvocationRequest } from './payload.js';
+import { createRedactor, type Redactor } from './redact.js';
 import { sessionInfo, type AgentResponse, type OutputLocation, type ResponseFile } from './response.js';
+import type { SessionStore } from './session-store.js';
+import { installSkills, WORKSPACE_SKILLS_DIR } from './skills.js';
+import { TRANSCRIPT_FILE, TranscriptWriter } from './transcript.js';
 import { uploadFiles, type UploadedFile, type UploadError } from './uploader.js';
-import { changedFiles, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
+import { changedFiles, sessionDirName, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
+
+/** Name of the patch in an invocation's outputs when it worked on a repository. */
+export const PATCH_FILE = 'changes.patch';
+/** Environment variables the agent's own process never gets (they stay with the server). */
+const SERVER_ONLY_VARIABLES = ['GIT_TOKEN', 'GIT_TOKEN_SECRET_ARN'];
 
 export interface InvocationEnvironment {
   workspaceRoot: string;
@@ -24,6 +37,14 @@ export interface InvocationEnvironment {
   executable?: string;
   /** Claude session id of each runtime session's latest run (for a later `resume`). */
   claudeSessions: Map<string, string>;
+  /** Saves each session to S3 after every invocation and restores it on a new microVM; absent → sessions live only here. */
+  sessionStore?: SessionStore;
+  /** Directory of bundled skills and their names (see skills.ts). */
+  skills?: { dir: string; names: string[] };
+  /** Token for pushing repository work (GIT_TOKEN or its Secrets Manager secret). */
+  gitToken?: string;
+  /** Removes secrets from transcripts and errors; default: from `env` (+ the Git token). */
+  redact?: Redactor;
 }
 
 /** Run one invocation. Never throws for agent or upload failures: they are in the reply. */
@@ -33,38 +54,80 @@ export async function runInvocation(
   runtimeSessionId: string,
   signal: AbortSignal,
   emit: (event: AgentEvent) => void,
+  invocationId: string = randomUUID(),
 ): Promise<AgentResponse> {
-  const invocationId = randomUUID();
   const startedAt = new Date();
   const dirs = await sessionDirs(envt.workspaceRoot, runtimeSessionId);
   emit({ type: 'start', runtime_session_id: runtimeSessionId, invocation_id: invocationId, workspace: dirs.workspace });
   const ids = { runtimeSessionId, invocationId, claudeSessionId: undefined as string | undefined };
+  const redact = envt.redact ?? createRedactor(envt.env, envt.gitToken ? [envt.gitToken] : []);
 
   if (envt.access.kind === 'none') {
     return failed(ids, startedAt, dirs.workspace, 'error_no_model_access', `No model access: ${envt.access.reason}`, { reason: envt.access.reason });
   }
 
+  const previous = await restoreSession(envt, runtimeSessionId, dirs.workspace, emit);
+  const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact }) : undefined;
+  let repoState: RepoState | undefined;
+  if (git && request.repo) {
+    try {
+      repoState = await git.prepare(request.repo, runtimeSessionId);
+      // Installed skills live in the clone but are not the agent's work: keep them out of its commits.
+      await git.exclude([`/${WORKSPACE_SKILLS_DIR.split(sep).join('/')}/`]);
+      emit({ type: 'text', text: `Working on ${request.repo.repo} (branch ${repoState.workBranch}, base ${repoState.baseSha.slice(0, 12)})` });
+    } catch (error) {
+      const reason = redact((error as Error).message);
+      return failed(ids, startedAt, dirs.workspace, 'error_repository', `Could not prepare the repository: ${reason}`, { reason });
+    }
+  }
+
+  if (envt.skills && envt.skills.names.length > 0) await installSkills(envt.skills.dir, envt.skills.names, dirs.workspace);
   const before = await snapshot(dirs.workspace);
   const mapper = new EventMapper(dirs.workspace);
+  const transcriptPath = join(dirs.configDir, 'transcripts', `${invocationId}.jsonl`);
+  const transcript = await TranscriptWriter.open(transcriptPath, redact);
+  const agentEnv = agentEnvironment(envt.env, envt.access, dirs.configDir);
+  for (const name of SERVER_ONLY_VARIABLES) delete agentEnv[name];
   const run = await runAgent({
     prompt: request.prompt,
     cwd: dirs.workspace,
-    env: agentEnvironment(envt.env, envt.access, dirs.configDir),
+    env: agentEnv,
     permissionMode: request.permissionMode,
     allowedTools: request.allowedTools,
     maxTurns: request.maxTurns,
     model: request.model,
+    resume: envt.claudeSessions.get(runtimeSessionId),
+    skills: envt.skills?.names,
     signal,
     executable: envt.executable,
     onMessage: (message) => {
+      transcript.write(message);
       for (const event of mapper.map(message)) emit(event);
     },
   });
+  await transcript.close();
   ids.claudeSessionId = run.claudeSessionId;
   if (run.claudeSessionId) envt.claudeSessions.set(runtimeSessionId, run.claudeSessionId);
-  const changed = await changedFiles(dirs.workspace, before);
+  const changed = (await changedFiles(dirs.workspace, before)).filter((file) => !isBookkeeping(file.relativePath));
   const wallMs = Date.now() - startedAt.getTime();
   const session = sessionInfo(ids, run.result, wallMs);
+  // The invocation's own files sit at the root of its output prefix; a workspace file of the same name keeps it.
+  const taken = new Set(changed.map((f) => f.relativePath));
+  const artifactName = (name: string) => (taken.has(name) ? `agentcore-${name}` : name);
+  const artifacts: ChangedFile[] = [{ relativePath: artifactName(TRANSCRIPT_FILE), absolutePath: transcriptPath, size: (await stat(transcriptPath)).size }];
+  let repo: AgentResponse['repo'];
+  if (git && repoState && request.repo && !run.failure) {
+    try {
+      const result = await git.finish(repoState, `agentcore-claude: ${request.prompt.split('\n')[0]!.slice(0, 72)}`, request.repo);
+      const patchPath = join(dirs.configDir, 'patches', `${invocationId}.patch`);
+      await writeFileEnsured(patchPath, result.patch);
+      artifacts.push({ relativePath: artifactName(PATCH_FILE), absolutePath: patchPath, size: Buffer.byteLength(result.patch) });
+      repo = repoSummary(repoState, result);
+    } catch (error) {
+      repo = { error: redact((error as Error).message) };
+    }
+  }
+  const save = () => saveSession(envt, runtimeSessionId, request.prompt, run.claudeSessionId, previous);
 
   // A non-error result is a success even if the process then exited oddly (logged via stderr).
   if (!run.result || run.result.is_error) {
@@ -94,13 +157,14 @@ export async function runInvocation(
   if (envt.s3 && changed.length > 0) {
     const prefix = outputPrefix(startedAt, invocationId);
     emit({ type: 'upload', count: changed.length, destination: `s3://${envt.s3.bucket}/${prefix}` });
-    ({ uploaded, errors: uploadErrors } = await uploadFiles(changed, {
+    ({ uploaded, errors: uploadErrors } = await uploadFiles([...changed, ...artifacts], {
       ...envt.s3,
       prefix,
       metadata: { 'runtime-session-id': runtimeSessionId, 'invocation-id': invocationId },
     }));
     output = { location: 's3', bucket: envt.s3.bucket, prefix, s3_url: `s3://${envt.s3.bucket}/${prefix}`, console_url: consoleUrl(envt.s3.bucket, prefix, envt.s3.region) };
   } else {
+    ({ uploaded, errors: uploadErrors } = await uploadArtifacts(envt, startedAt, invocationId, runtimeSessionId, artifacts));
     output = {
       location: 'local',
       path: dirs.workspace,
@@ -116,7 +180,86 @@ export async function runInvocation(
     files: changed.map((f) => localFile(f, byName.get(f.relativePath))),
     upload_errors: uploadErrors,
     output,
+    transcript: artifactFile(artifacts[0]!, uploaded),
+    ...(repo ? { repo: { ...repo, ...(artifacts[1] ? { patch: artifactFile(artifacts[1], uploaded) } : {}) } } : {}),
+    ...(await save()),
   };
+}
+
+/** Workspace paths that are the server's bookkeeping, never the agent's outputs. */
+function isBookkeeping(relativePath: string): boolean {
+  const posix = relativePath.split(sep).join('/');
+  return posix === '.git' || posix.startsWith('.git/') || posix.startsWith(`${WORKSPACE_SKILLS_DIR.split(sep).join('/')}/`);
+}
+
+/**
+ * Restore the session from S3 when this server has never run it and its workspace is empty (a new
+ * microVM): the workspace, and the Claude session to resume.
+ * @returns the session's saved record (undefined for a new session or without a store).
+ */
+async function restoreSession(envt: InvocationEnvironment, sessionId: string, workspace: string, emit: (event: AgentEvent) => void) {
+  const store = envt.sessionStore;
+  if (!store) return undefined;
+  if (envt.claudeSessions.has(sessionId) || (await readdir(workspace)).length > 0) return store.record(sessionId).catch(() => undefined);
+  const restored = await store.restore(sessionId, envt.workspaceRoot, sessionParts(sessionId)).catch((error: unknown) => {
+    emit({ type: 'text', text: `Could not restore session ${sessionId} from S3: ${(error as Error).message}` });
+    return undefined;
+  });
+  if (!restored) return undefined;
+  if (restored.record?.claude_session_id) envt.claudeSessions.set(sessionId, restored.record.claude_session_id);
+  emit({ type: 'restore', files: restored.fileCount, refused: restored.refused.map((r) => `${r.path}: ${r.reason}`) });
+  return restored.record;
+}
+
+/** The session's directories relative to the workspace root (see workspace.ts for the layout). */
+export function sessionParts(sessionId: string): string[] {
+  const name = sessionDirName(sessionId);
+  return [name, `.claude-sessions/${name}`];
+}
+
+async function saveSession(
+  envt: InvocationEnvironment,
+  sessionId: string,
+  prompt: string,
+  claudeSessionId: string | undefined,
+  previous: Awaited<ReturnType<typeof restoreSession>>,
+): Promise<Pick<AgentResponse, 'session_saved'>> {
+  if (!envt.sessionStore) return {};
+  try {
+    const record = await envt.sessionStore.save(sessionId, envt.workspaceRoot, sessionParts(sessionId), { prompt, claudeSessionId, previous });
+    return { session_saved: { saved: true, file_count: record.file_count } };
+  } catch (error) {
+    return { session_saved: { saved: false, error: (error as Error).message } };
+  }
+}
+
+/** Upload only the invocation's own artifacts (transcript, patch) when no workspace file changed. */
+async function uploadArtifacts(envt: InvocationEnvironment, startedAt: Date, invocationId: string, sessionId: string, artifacts: ChangedFile[]) {
+  if (!envt.s3) return { uploaded: [] as UploadedFile[], errors: [] as UploadError[] };
+  return uploadFiles(artifacts, {
+    ...envt.s3,
+    prefix: outputPrefix(startedAt, invocationId),
+    metadata: { 'runtime-session-id': sessionId, 'invocation-id': invocationId },
+  });
+}
+
+function artifactFile(file: ChangedFile, uploaded: UploadedFile[]): ResponseFile {
+  return localFile(file, uploaded.find((u) => u.file_name === file.relativePath));
+}
+
+function repoSummary(state: RepoState, result: RepoResult): NonNullable<AgentResponse['repo']> {
+  return {
+    work_branch: state.workBranch,
+    base: state.baseSha,
+    commit: result.commit ?? null,
+    pushed: result.pushed,
+    changed_files: result.changedFiles,
+  };
+}
+
+async function writeFileEnsured(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content);
 }
 
 /**

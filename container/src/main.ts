@@ -4,14 +4,22 @@
  * Environment: `PORT` (default 8080), `HOST` (default 0.0.0.0), `WORKSPACE_ROOT` (default
  * /app/workspace), `OUTPUT_BUCKET_NAME` (optional; without it files stay local), `AWS_REGION`,
  * `MAX_BODY_BYTES` (default 1 MiB), `CLAUDE_CODE_EXECUTABLE` (optional path of the Claude Code
- * binary), and the model access variables (see model-access.ts).
+ * binary), and the model access variables (see model-access.ts). Sessions:
+ * `SESSION_PERSISTENCE` (`s3`, the default when a bucket is set, saves each session to
+ * `s3://$OUTPUT_BUCKET_NAME/sessions/` for continuation on another microVM; `off` keeps them
+ * local). `SKILLS_DIR` (default /app/skills): bundled Claude skills. `GIT_TOKEN`, or
+ * `GIT_TOKEN_SECRET_ARN` (a Secrets Manager secret read at start-up): token for pushing
+ * repository work; never passed to the agent's process.
  *
  * Prints one line `agent server listening on http://HOST:PORT` when ready. SIGTERM/SIGINT: stop
  * accepting, abort running agents, let replies (and uploads) finish for up to 25 s, exit 0.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { describeModelAccess, detectModelAccess } from './model-access.js';
+import { createRedactor } from './redact.js';
 import { createAgentServer, DEFAULT_MAX_BODY_BYTES } from './server.js';
+import { SessionStore } from './session-store.js';
+import { bundledSkills } from './skills.js';
 
 const env = process.env;
 const port = Number(env.PORT ?? 8080);
@@ -20,12 +28,20 @@ const workspaceRoot = env.WORKSPACE_ROOT ?? '/app/workspace';
 const access = detectModelAccess(env);
 const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 const bucket = env.OUTPUT_BUCKET_NAME || undefined;
+const s3 = bucket ? new S3Client({ region }) : undefined;
+const skillsDir = env.SKILLS_DIR ?? '/app/skills';
+const skills = await bundledSkills(skillsDir);
+const gitToken = env.GIT_TOKEN || (env.GIT_TOKEN_SECRET_ARN ? await readSecret(env.GIT_TOKEN_SECRET_ARN, region) : undefined);
 
 const agent = createAgentServer({
   workspaceRoot,
   access,
   env,
-  s3: bucket ? { client: new S3Client({ region }), bucket, region } : undefined,
+  s3: s3 && bucket ? { client: s3, bucket, region } : undefined,
+  sessionStore: s3 && bucket && env.SESSION_PERSISTENCE !== 'off' ? new SessionStore(s3, bucket) : undefined,
+  skills: skills.length > 0 ? { dir: skillsDir, names: skills } : undefined,
+  gitToken,
+  redact: createRedactor(env, gitToken ? [gitToken] : []),
   executable: env.CLAUDE_CODE_EXECUTABLE || undefined,
   maxBodyBytes: env.MAX_BODY_BYTES ? Number(env.MAX_BODY_BYTES) : DEFAULT_MAX_BODY_BYTES,
   claudeSessions: new Map(),
@@ -35,6 +51,7 @@ const bound = await agent.listen(port, host);
 process.stdout.write(`agent server listening on http://${host}:${bound}\n`);
 process.stdout.write(`model access: ${describeModelAccess(access)}\n`);
 process.stdout.write(`workspaces: ${workspaceRoot}/<runtime-session-id>; outputs: ${bucket ? `s3://${bucket}/outputs/` : 'kept local (OUTPUT_BUCKET_NAME not set)'}\n`);
+if (skills.length > 0) process.stdout.write(`skills: ${skills.join(', ')} (from ${skillsDir})\n`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -47,4 +64,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       () => process.exit(1),
     );
   });
+}
+
+/** The string value of a Secrets Manager secret (the Git token given at deploy). */
+async function readSecret(secretId: string, secretRegion: string): Promise<string> {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const secret = await new SecretsManagerClient({ region: secretRegion }).send(new GetSecretValueCommand({ SecretId: secretId }));
+  if (!secret.SecretString) throw new Error(`secret ${secretId} has no string value`);
+  return secret.SecretString;
 }

@@ -42,6 +42,25 @@ export interface AgentResponse {
   files: ResponseFile[];
   upload_errors: UploadError[];
   output: OutputLocation;
+  /** The invocation's SDK message stream (`transcript.jsonl`, secrets redacted): in S3 beside the outputs, and on the agent's disk. */
+  transcript?: ResponseFile;
+  /** Repository work (payload `repo`): the work branch, base, what changed, and the patch. */
+  repo?: RepoWork | { error: string };
+  /** Whether the session (workspace + Claude transcript) was saved to S3 for continuation on another microVM. */
+  session_saved?: { saved: true; file_count: number } | { saved: false; error: string };
+}
+
+export interface RepoWork {
+  work_branch: string;
+  /** Commit SHA the patch is made against. */
+  base: string;
+  /** Commit of this invocation's changes, null when it changed nothing. */
+  commit: string | null;
+  pushed: boolean;
+  /** Everything changed on the work branch against the base. */
+  changed_files: Array<{ status: string; path: string }>;
+  /** `changes.patch` (git format-patch of base..work branch; `git am` applies it). */
+  patch?: ResponseFile;
 }
 
 /** Session metadata from the SDK result (zeros when the run ended before one). */

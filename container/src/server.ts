@@ -7,12 +7,18 @@
  *
  * The workspace is chosen by `X-Amzn-Bedrock-AgentCore-Runtime-Session-Id` (generated when absent);
  * one invocation at a time per session (409 otherwise). No request timeout: agent runs take minutes.
+ *
+ * Asynchronous runs: a payload with `"async": true` is answered at once with 202
+ * `{"status":"running","runtime_session_id","invocation_id"}` and keeps running (so `/ping` says
+ * `HealthyBusy` and AgentCore keeps the session alive); `{"action":"status"}` in the same
+ * session answers with its latest run (runs.ts), including the final reply once done.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent } from './events.js';
 import { Health } from './health.js';
 import { runInvocation, type InvocationEnvironment } from './invocation.js';
+import { RunRegistry } from './runs.js';
 import { PayloadError, parseInvocationPayload } from './payload.js';
 
 /** Header carrying the AgentCore runtime session id. */
@@ -33,6 +39,7 @@ export interface AgentServerOptions extends InvocationEnvironment {
 export interface AgentServer {
   server: Server;
   health: Health;
+  runs: RunRegistry;
   /** Start listening; resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
   /**
@@ -44,6 +51,7 @@ export interface AgentServer {
 
 export function createAgentServer(options: AgentServerOptions): AgentServer {
   const health = new Health();
+  const runs = new RunRegistry();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
   const running = new Map<string, { abort: AbortController; finished: Promise<void> }>();
@@ -98,47 +106,75 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       if (error instanceof PayloadError) return sendJson(res, error.status, { error: error.message, details: error.details });
       throw error;
     }
+    if (request.action === 'status') {
+      const state = runs.get(sessionId);
+      if (!state) {
+        return sendJson(res, 404, {
+          error: `No run of session ${sessionId} on this agent`,
+          details: { runtime_session_id: sessionId, reason: 'the session never ran here, or its microVM was replaced (saved sessions are in S3: agentcore-claude sessions)' },
+        });
+      }
+      return sendJson(res, 200, state, { [SESSION_HEADER]: sessionId });
+    }
     if (running.has(sessionId)) {
       return sendJson(res, 409, { error: `Session ${sessionId} is already running an invocation`, details: { runtime_session_id: sessionId } });
     }
 
     const abort = new AbortController();
+    const invocationId = randomUUID();
     let finish!: () => void;
     running.set(sessionId, { abort, finished: new Promise<void>((r) => (finish = r)) });
+    runs.start(sessionId, invocationId);
     const done = health.begin();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort('the client disconnected');
-    });
-    const streaming = (req.headers.accept ?? '').includes('text/event-stream');
-    let keepalive: NodeJS.Timeout | undefined;
-    const emit = streaming ? startStream(res, sessionId) : () => undefined;
-    if (streaming) keepalive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
-    log({ level: 'info', msg: 'invocation started', runtime_session_id: sessionId, permission_mode: request.permissionMode, streaming });
-    try {
-      const reply = await runInvocation(options, request, sessionId, abort.signal, emit);
-      log({
-        level: reply.is_error ? 'error' : 'info', msg: 'invocation finished', runtime_session_id: sessionId,
-        invocation_id: reply.session.invocation_id, is_error: reply.is_error, subtype: reply.subtype,
-        files: reply.files.length, upload_errors: reply.upload_errors.length, duration_ms: reply.session.duration_ms,
-        ...(reply.is_error ? { error: reply.error, stderr_tail: reply.details?.stderr_tail } : {}),
+    const streaming = !request.async && (req.headers.accept ?? '').includes('text/event-stream');
+    if (!request.async) {
+      res.on('close', () => {
+        if (!res.writableFinished) abort.abort('the client disconnected');
       });
-      if (streaming) {
-        emit({ type: 'result', ...reply });
-        res.end();
-      } else {
-        sendJson(res, reply.is_error ? 500 : 200, reply, { [SESSION_HEADER]: sessionId });
+    }
+    let keepalive: NodeJS.Timeout | undefined;
+    const stream = streaming ? startStream(res, sessionId) : () => undefined;
+    const emit = (event: AgentEvent): void => {
+      runs.observe(sessionId, event);
+      stream(event);
+    };
+    if (streaming) keepalive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
+    log({ level: 'info', msg: 'invocation started', runtime_session_id: sessionId, invocation_id: invocationId, permission_mode: request.permissionMode, streaming, async: request.async });
+    const work = (async () => {
+      try {
+        const reply = await runInvocation(options, request, sessionId, abort.signal, emit, invocationId);
+        runs.finish(sessionId, reply);
+        log({
+          level: reply.is_error ? 'error' : 'info', msg: 'invocation finished', runtime_session_id: sessionId,
+          invocation_id: reply.session.invocation_id, is_error: reply.is_error, subtype: reply.subtype,
+          files: reply.files.length, upload_errors: reply.upload_errors.length, duration_ms: reply.session.duration_ms,
+          ...(reply.is_error ? { error: reply.error, stderr_tail: reply.details?.stderr_tail } : {}),
+        });
+        return reply;
+      } finally {
+        clearInterval(keepalive);
+        running.delete(sessionId);
+        done();
+        finish();
       }
-    } finally {
-      clearInterval(keepalive);
-      running.delete(sessionId);
-      done();
-      finish();
+    })();
+    if (request.async) {
+      work.catch((error: unknown) => log({ level: 'error', msg: 'async invocation crashed', runtime_session_id: sessionId, error: String((error as Error)?.stack ?? error) }));
+      return sendJson(res, 202, { status: 'running', runtime_session_id: sessionId, invocation_id: invocationId }, { [SESSION_HEADER]: sessionId });
+    }
+    const reply = await work;
+    if (streaming) {
+      stream({ type: 'result', ...reply });
+      res.end();
+    } else {
+      sendJson(res, reply.is_error ? 500 : 200, reply, { [SESSION_HEADER]: sessionId });
     }
   }
 
   return {
     server,
     health,
+    runs,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

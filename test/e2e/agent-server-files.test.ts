@@ -73,8 +73,13 @@ describe.each([
     // Uploaded under outputs/YYYYMMDD_HHMMSS_<id8>/ with the relative paths as keys.
     const prefix: string = reply.body.output.prefix;
     expect(prefix).toMatch(/^outputs\/\d{8}_\d{6}_[0-9a-f]{8}\/$/);
-    const keys = await bucket.keys();
-    expect(keys.sort()).toEqual(Object.keys(FILES).map((name) => prefix + name).sort());
+    const keys = await bucket.keys('outputs/');
+    // The workspace files, plus the invocation's transcript beside them.
+    expect(keys.sort()).toEqual([...Object.keys(FILES), 'transcript.jsonl'].map((name) => prefix.slice('outputs/'.length) + name).sort());
+    expect(reply.body.transcript.s3_url).toBe(`s3://${BUCKET}/${prefix}transcript.jsonl`);
+    // And the session itself, for continuation on another microVM.
+    expect(await bucket.keys(`sessions/${sessionId}`)).toEqual(['.json', '.tar.gz']);
+    expect(reply.body.session_saved).toEqual({ saved: true, file_count: expect.any(Number) });
     for (const [name, content] of Object.entries(FILES)) expect(await bucket.read(prefix + name)).toBe(content);
 
     // The reply lists each file with its S3 and console URLs.

@@ -46,7 +46,7 @@ describe('session workspaces', () => {
     const reply = await postInvocation(server.url, { prompt: 'make links' }, session);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(reply.body.files.map((f: { file_name: string }) => f.file_name)).toEqual(['real.txt']);
-    expect(await keysUnder(reply.body.output.prefix)).toEqual(['real.txt']);
+    expect(await keysUnder(reply.body.output.prefix)).toEqual(['real.txt', 'transcript.jsonl']);
     // The links really exist in the workspace: the agent made them, the server skipped them.
     expect(readdirSync(join(server.workspaceRoot, session)).sort()).toEqual(['link-to-dir', 'link-to-secret.txt', 'real.txt']);
   });
@@ -59,7 +59,7 @@ describe('session workspaces', () => {
     const reply = await postInvocation(server.url, { prompt: 'more' }, session);
     expect(reply.status).toBe(200);
     expect(reply.body.files.map((f: { file_name: string }) => f.file_name).sort()).toEqual(['real.txt', 'second.txt']);
-    expect(await keysUnder(reply.body.output.prefix)).toEqual(['real.txt', 'second.txt']);
+    expect(await keysUnder(reply.body.output.prefix)).toEqual(['real.txt', 'second.txt', 'transcript.jsonl']);
 
     model.setScript([toolTurn([bash('cat real.txt', 'read only')]), textTurn('nothing changed')]);
     const third = await postInvocation(server.url, { prompt: 'just look' }, session);
@@ -92,8 +92,8 @@ describe('session workspaces', () => {
     ]);
     expect([one.status, two.status]).toEqual([200, 200]);
     expect(one.body.output.prefix).not.toBe(two.body.output.prefix);
-    expect(await keysUnder(one.body.output.prefix)).toEqual(['same.txt']);
-    expect(await keysUnder(two.body.output.prefix)).toEqual(['same.txt']);
+    expect(await keysUnder(one.body.output.prefix)).toEqual(['same.txt', 'transcript.jsonl']);
+    expect(await keysUnder(two.body.output.prefix)).toEqual(['same.txt', 'transcript.jsonl']);
   });
 });
 
@@ -119,7 +119,11 @@ describe('uploads', () => {
       expect(reply.status).toBe(200);
       expect(reply.body.is_error).toBe(false);
       expect(reply.body.result).toBe('wrote kept.txt');
-      expect(reply.body.upload_errors).toEqual([{ file_name: 'kept.txt', error: expect.stringMatching(/NoSuchBucket/) }]);
+      expect(reply.body.upload_errors).toEqual([
+        { file_name: 'kept.txt', error: expect.stringMatching(/NoSuchBucket/) },
+        { file_name: 'transcript.jsonl', error: expect.stringMatching(/NoSuchBucket/) },
+      ]);
+      expect(reply.body.session_saved).toEqual({ saved: false, error: expect.stringMatching(/bucket does not exist/) });
       expect(reply.body.files).toEqual([expect.objectContaining({ file_name: 'kept.txt', s3_url: null, console_url: null })]);
       expect(existsSync(join(broken.workspaceRoot, session, 'kept.txt'))).toBe(true);
     } finally {

@@ -10,7 +10,9 @@
  *   `{"bytes": base64(JSON of the Anthropic event)}`).
  *
  * The script is a list of turns. Which turn answers a request is decided by the request itself:
- * turn N answers a request whose transcript already holds N assistant messages. That keeps the
+ * turn N answers a request whose transcript already holds N assistant messages after the latest
+ * user prompt (a user message that is not only tool results), so a resumed Claude session — whose
+ * transcript starts with the earlier invocations — plays the script from its start. That keeps the
  * server stateless, so many conversations (concurrent invocations, several sessions) can share one
  * script. A turn may also be a function of the request (e.g. to write into the agent's working
  * directory, see {@link workingDirectory}).
@@ -64,7 +66,7 @@ export interface RecordedRequest {
   /** Names of the tools offered to the model. */
   tools: string[];
   headers: IncomingMessage['headers'];
-  /** Which script step answered (the count of assistant messages in the transcript). */
+  /** Which script step answered (the count of assistant messages after the latest user prompt). */
   turnIndex: number;
 }
 
@@ -165,7 +167,7 @@ export async function startScriptedModel(initial: ScriptStep[] = []): Promise<Sc
     }
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     const messages = (body.messages ?? []) as RecordedRequest['messages'];
-    const turnIndex = messages.filter((m) => m.role === 'assistant').length;
+    const turnIndex = assistantTurnsSincePrompt(messages);
     const recorded: RecordedRequest = {
       api: bedrock ? 'bedrock' : 'anthropic',
       path: url.pathname + url.search,
@@ -295,4 +297,21 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Assistant messages after the latest user prompt: a user message with some content that is not a tool result. */
+export function assistantTurnsSincePrompt(messages: Array<{ role: string; content: unknown }>): number {
+  let count = 0;
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const message = messages[i]!;
+    if (message.role === 'assistant') count += 1;
+    else if (message.role === 'user' && isPrompt(message.content)) return count;
+  }
+  return count;
+}
+
+function isPrompt(content: unknown): boolean {
+  if (typeof content === 'string') return true;
+  if (!Array.isArray(content)) return false;
+  return content.some((block) => typeof block === 'object' && block !== null && (block as { type?: string }).type !== 'tool_result');
 }

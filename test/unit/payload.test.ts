@@ -2,11 +2,41 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_TURNS, MAX_PROMPT_CHARS, parseInvocationPayload, PayloadError } from '../../container/src/payload.js';
 import { DEFAULT_ALLOWED_TOOLS, isValidToolName } from '../../container/src/tools.js';
 
-const parse = (body: unknown) => parseInvocationPayload(typeof body === 'string' ? body : JSON.stringify(body));
+const parseAny = (body: unknown) => parseInvocationPayload(typeof body === 'string' ? body : JSON.stringify(body));
+const parse = (body: unknown) => {
+  const request = parseAny(body);
+  if (request.action !== 'invoke') throw new Error(`expected an invocation, got ${JSON.stringify(request)}`);
+  return request;
+};
+
+describe('parseInvocationPayload: status, async and repository requests', () => {
+  it('reads {"action":"status"} in both forms, without a prompt', () => {
+    expect(parseAny({ action: 'status' })).toEqual({ action: 'status' });
+    expect(parseAny({ input: { action: 'status' } })).toEqual({ action: 'status' });
+  });
+  it('refuses unknown actions, naming the valid ones', () => {
+    expect(() => parseAny({ action: 'delete' })).toThrow(PayloadError);
+    expect(() => parseAny({ action: 'delete' })).toThrow('Unknown action');
+  });
+  it('reads async and repo/branch/base', () => {
+    expect(parse({ prompt: 'x', async: true, repo: 'https://github.com/o/r.git', branch: 'dev', base: 'main' })).toMatchObject({
+      async: true,
+      repo: { repo: 'https://github.com/o/r.git', branch: 'dev', base: 'main' },
+    });
+  });
+  it.each([
+    [{ prompt: 'x', async: 'yes' }, 'async must be true or false'],
+    [{ prompt: 'x', repo: 'git@github.com:o/r.git' }, 'repo is not a URL'],
+    [{ prompt: 'x', repo: 'https://u:p@github.com/o/r.git' }, 'repo embeds credentials'],
+    [{ prompt: 'x', branch: 'dev' }, 'branch and base need repo'],
+  ])('%j → %s', (body, message) => {
+    expect(() => parseAny(body)).toThrow(message);
+  });
+});
 
 describe('parseInvocationPayload: accepted forms', () => {
   it('reads the AgentCore form and the flat form alike, with defaults', () => {
-    const expected = { prompt: 'hi', permissionMode: 'acceptEdits', allowedTools: DEFAULT_ALLOWED_TOOLS, maxTurns: DEFAULT_MAX_TURNS, model: undefined };
+    const expected = { action: 'invoke', prompt: 'hi', permissionMode: 'acceptEdits', allowedTools: DEFAULT_ALLOWED_TOOLS, maxTurns: DEFAULT_MAX_TURNS, model: undefined, async: false, repo: undefined };
     expect(parse({ input: { prompt: 'hi' } })).toEqual(expected);
     expect(parse({ prompt: 'hi' })).toEqual(expected);
   });
