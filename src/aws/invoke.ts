@@ -1,16 +1,11 @@
 /**
- * AgentCore data plane: `InvokeAgentRuntime` with a streamed (SSE) answer, runtime session ids,
- * and translation of its errors into {@link CliError}s that say what to do.
+ * AgentCore data plane: `InvokeAgentRuntime` with a streamed (SSE) answer, and translation of its
+ * errors into {@link CliError}s that say what to do. (Runtime session ids: core/runtime-session.ts.)
  */
-import { randomUUID } from 'node:crypto';
 import { InvokeAgentRuntimeCommand, type BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { GetAgentRuntimeCommand, type BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
-
-/** AgentCore's limits on `runtimeSessionId` (InvokeAgentRuntime API: length 33–256). */
-export const RUNTIME_SESSION_ID_MIN_LENGTH = 33;
-export const RUNTIME_SESSION_ID_MAX_LENGTH = 256;
+import { CliError, ExitCode, errorMessage } from '../core/errors.js';
+import { translateAwsError } from './aws-errors.js';
 
 /**
  * Client-side deadline of one invocation by default: 60 minutes, AgentCore's own maximum for a
@@ -20,27 +15,6 @@ export const DEFAULT_INVOKE_TIMEOUT_MS = 60 * 60_000;
 
 /** The IAM action an invocation needs (named in access-denied errors). */
 export const INVOKE_ACTION = 'bedrock-agentcore:InvokeAgentRuntime';
-
-/** A fresh runtime session id: a random UUID (36 characters, above AgentCore's minimum of 33). */
-export function newRuntimeSessionId(): string {
-  return randomUUID();
-}
-
-/**
- * Check a `--session` value before any call.
- * @returns the id, unchanged.
- * @throws UsageError (exit 2) when it is shorter than 33 or longer than 256 characters
- *   (AgentCore's `runtimeSessionId` constraint) or contains whitespace.
- */
-export function validateRuntimeSessionId(id: string, flag = '--session'): string {
-  if (id.length < RUNTIME_SESSION_ID_MIN_LENGTH || id.length > RUNTIME_SESSION_ID_MAX_LENGTH || /\s/.test(id)) {
-    throw new UsageError(
-      `${flag} "${id}" is not a valid runtime session id: AgentCore requires ${RUNTIME_SESSION_ID_MIN_LENGTH}–${RUNTIME_SESSION_ID_MAX_LENGTH} characters without spaces (got ${id.length}).`,
-      { hint: `Pass the session id printed at the end of a previous \`invoke\`, or omit ${flag} to start a new session.`, code: 'BAD_SESSION_ID' },
-    );
-  }
-  return id;
-}
 
 export interface InvokeRuntimeRequest {
   runtimeArn: string;
@@ -61,7 +35,7 @@ export interface RuntimeInvocation {
   /** Content type of the body: `text/event-stream` when the agent streams, else JSON. */
   contentType: string;
   /** The body, as it arrives. */
-  body: ReadableStream<Uint8Array>;
+  body: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -86,24 +60,8 @@ export async function invokeAgentRuntime(client: BedrockAgentCoreClient, request
   return {
     runtimeSessionId: output.runtimeSessionId ?? request.runtimeSessionId,
     contentType: output.contentType ?? 'application/json',
-    body: output.response.transformToWebStream(),
+    body: output.response as AsyncIterable<Uint8Array>,
   };
-}
-
-/**
- * Decode a `text/event-stream` body into the JSON value of each event's `data` (eventsource-parser).
- * @throws CliError when an event's data is not JSON.
- */
-export async function* sseJsonEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
-  const events = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).pipeThrough(new EventSourceParserStream());
-  for await (const event of events as unknown as AsyncIterable<{ data: string }>) {
-    if (!event.data) continue;
-    try {
-      yield JSON.parse(event.data);
-    } catch {
-      throw new CliError(`The agent sent an event that is not JSON: ${event.data.slice(0, 200)}`, { code: 'BAD_EVENT' });
-    }
-  }
 }
 
 export interface InvokeErrorContext {
@@ -181,14 +139,7 @@ export async function translateInvokeError(error: unknown, context: InvokeErrorC
       cause: error,
     });
   }
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new CliError('No AWS credentials found.', {
-      hint: 'Configure credentials (aws configure / aws sso login), set AWS_PROFILE, or pass --profile.',
-      code: 'NO_CREDENTIALS',
-      cause: error,
-    });
-  }
-  return new CliError(`InvokeAgentRuntime failed on ${where}: ${name ? `${name}: ` : ''}${message}`, { code: 'AWS_ERROR', cause: error });
+  return translateAwsError(error, INVOKE_ACTION, `InvokeAgentRuntime on ${where}`);
 }
 
 /** The runtime id in a runtime ARN (`arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>`). */

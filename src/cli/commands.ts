@@ -2,6 +2,7 @@
  * Every command of the CLI, in `--help` order. One file per command in this folder.
  */
 import type { Command } from 'commander';
+import { apiKeyCommand } from './api-key.js';
 import { deployCommand } from './deploy.js';
 import { destroyCommand } from './destroy.js';
 import { devCommand } from './dev.js';
@@ -19,5 +20,6 @@ export const commands: Array<() => Command> = [
   downloadCommand,
   sessionsCommand,
   logsCommand,
+  apiKeyCommand,
   destroyCommand,
 ];

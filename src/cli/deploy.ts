@@ -25,6 +25,7 @@ interface DeployFlags {
   wait: boolean;
   timeout: number;
   context?: string;
+  withApi?: boolean;
   skills?: string;
 }
 
@@ -40,6 +41,7 @@ export function deployCommand(): Command {
     .option('--dry-run', 'print the plan and stop; change nothing')
     .option('--no-wait', 'do not wait for the runtime version to become READY')
     .option('--timeout <seconds>', 'give up waiting for the stack and runtime after this many seconds', positiveInt('--timeout'), 1800)
+    .option('--with-api', 'also deploy the HTTP API (API Gateway + API key + Lambda bridge) once the runtime is READY')
     .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'))
     .option('--skills <dir>', 'bundle Claude skills (<dir>/<name>/SKILL.md) into the image; validated before any build');
   addJsonOption(command);
@@ -50,6 +52,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --name my-agent --region ap-northeast-1', 'another agent in Tokyo (model jp.anthropic…)'],
     ['agentcore-claude deploy --yes --json', 'non-interactive deploy, result as JSON'],
     ['agentcore-claude deploy --idle-timeout 30m --max-lifetime 4h', 'runtime lifecycle settings'],
+    ['agentcore-claude deploy --with-api && agentcore-claude api-key', 'add the HTTP API, then fetch its key'],
     ['agentcore-claude deploy --skills ./skills', 'bundle ./skills/<name>/SKILL.md into the image'],
   ]);
   return command.action(async (flags: DeployFlags) => {
@@ -61,9 +64,11 @@ export function deployCommand(): Command {
       model: flags.model,
       idleTimeout: flags.idleTimeout,
       maxLifetime: flags.maxLifetime,
+      withApi: flags.withApi,
       json: flags.json,
     });
     const region = requireRegion(ctx.config);
+    const templatePath = resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml');
     let activity: string | undefined;
     const onSigint = () => {
       const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing is left running in AWS.';
@@ -79,6 +84,7 @@ export function deployCommand(): Command {
       // Loaded when the command runs: the engine pulls in four AWS SDK clients, and every other
       // command's startup would pay for them.
       const { deploy } = await import('../engine/deploy.js');
+      const httpApi = ctx.config.withApi ? await import('../engine/http-api.js') : undefined;
       const result = await deploy(
         { io: ctx.io, config: ctx.config, region, aws: ctx.aws, statePath: ctx.statePath, state: ctx.state },
         {
@@ -87,12 +93,22 @@ export function deployCommand(): Command {
           wait: flags.wait,
           timeoutSeconds: flags.timeout,
           contextDir: staged?.dir ?? baseContext,
-          templatePath: resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml'),
+          templatePath,
+          extraSteps: httpApi
+            ? [
+                httpApi.httpApiStep({
+                  io: ctx.io,
+                  bridgePath: resolve(PACKAGE_ROOT, 'dist', 'lambda', 'bridge.cjs'),
+                  poll: { deadline: Date.now() + flags.timeout * 1000 },
+                }),
+              ]
+            : [],
           onActivity: (text) => {
             activity = text;
           },
         },
       );
+      if (result.dryRun && httpApi) ctx.io.info('With --with-api: a stack update adding the HTTP API follows once the runtime exists.');
       if (flags.json) ctx.io.result(result.dryRun ? { dryRun: true, plan: result.plan } : { dryRun: false, plan: result.plan, state: result.state, stateFile: ctx.statePath, stateWritten: result.stateWritten });
     } finally {
       process.removeListener('SIGINT', onSigint);

@@ -1,19 +1,21 @@
 /**
- * `agentcore-claude invoke --local "task"`: send a task to an agent and show its progress and
- * result. Transports: `--local` (the agent server on this machine). Remote transports plug in
- * through {@link resolveTransport}.
+ * `agentcore-claude invoke "task"`: send a task to an agent and show its progress and result.
+ * Transports: the deployed runtime through AgentCore's InvokeAgentRuntime (default), its HTTP API
+ * (`--api`), or the agent server on this machine (`--local`); see {@link resolveTransport}.
  */
 import { Command, Option } from 'commander';
+import { parseDuration } from '../core/duration.js';
 import { CliError, ExitCode, UsageError } from '../core/errors.js';
 import { parsePermissionMode } from '../core/permission-mode.js';
+import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { invokeAgent } from '../engine/invoke.js';
 import { connectLocalAgent } from '../engine/local-agent.js';
 import { LOCAL_WORKSPACE_ROOT, type LocalServer } from '../engine/local-server.js';
 import type { AgentTransport } from '../engine/transports/transport.js';
 import type { IoHost } from '../io/host.js';
 import { activityText, formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
-import { createContext } from './context.js';
-import { addJsonOption, positiveInt, withExamples } from './options.js';
+import { createContext, type CommandContext } from './context.js';
+import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
 export interface InvokeFlags {
   local?: boolean;
@@ -25,6 +27,14 @@ export interface InvokeFlags {
   session?: string;
   model?: string;
   json?: boolean;
+  api?: boolean;
+  runtimeArn?: string;
+  qualifier: string;
+  timeout: string;
+  name?: string;
+  stackName?: string;
+  region?: string;
+  profile?: string;
 }
 
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080';
@@ -34,6 +44,10 @@ export function invokeCommand(): Command {
     .description('Send a task to the agent and show its progress, result and files')
     .argument('<prompt>', 'the task, in natural language')
     .option('--local', 'use the agent server on this machine (started for this call when none listens at --url)')
+    .option('--api', 'go through the HTTP API of `deploy --with-api`, with the key saved by `api-key` (no live progress)')
+    .option('--runtime-arn <arn>', 'AgentCore runtime to invoke (default: the one in deployment.json)')
+    .option('--qualifier <name>', 'runtime endpoint', 'DEFAULT')
+    .option('--timeout <duration>', 'give up waiting after this long (e.g. 30m, 2h; the run may go on in AWS)', '60m')
     .option('--url <url>', 'URL of a local agent server', DEFAULT_LOCAL_URL)
     .option('--workspace-root <dir>', 'workspace root of a server started for this call', LOCAL_WORKSPACE_ROOT)
     .addOption(new Option('--permission-mode <mode>', 'default | acceptEdits | bypassPermissions | plan | dontAsk (aliases: acceptAll, manual); server default acceptEdits'))
@@ -41,8 +55,13 @@ export function invokeCommand(): Command {
     .option('--max-turns <n>', 'stop after this many agent turns (server default 50)', positiveInt('--max-turns'))
     .option('--session <id>', 'continue in this runtime session (same workspace); printed by every invoke')
     .option('--model <id>', 'model id override (Anthropic model or Bedrock inference profile)');
+  addTargetOptions(command);
   addJsonOption(command);
   withExamples(command, [
+    ['agentcore-claude invoke "Create a Flask app with tests"', 'run on the deployed runtime, progress live'],
+    ['agentcore-claude invoke --session <id> "Now add a Dockerfile"', 'continue that session (same workspace)'],
+    ['agentcore-claude invoke --api "Create hello.py"', 'through the HTTP API (after deploy --with-api, api-key)'],
+    ['agentcore-claude invoke --json "Summarize README.md" | jq -r .result', 'only the final JSON on stdout'],
     ['agentcore-claude invoke --local "Create a hello world Python script"', 'run on this machine'],
     ['agentcore-claude invoke --local --json "Write a README" | jq .files', 'machine-readable reply'],
     ['agentcore-claude invoke --local --session <id> "Now add tests"', 'continue in the same workspace'],
@@ -55,18 +74,20 @@ export function invokeCommand(): Command {
 
 /**
  * The transport for these flags, and a cleanup to run after the call.
- * @throws UsageError without `--local` (remote invoke needs a deployment).
+ * @throws UsageError for conflicting flags, a bad --timeout, or no deployment to invoke.
  */
-export async function resolveTransport(flags: InvokeFlags, io: IoHost, env: NodeJS.ProcessEnv): Promise<{ transport: AgentTransport; cleanup: () => Promise<void> }> {
+export async function resolveTransport(flags: InvokeFlags, ctx: CommandContext): Promise<{ transport: AgentTransport; cleanup: () => Promise<void> }> {
+  if (flags.local && (flags.api || flags.runtimeArn)) throw new UsageError(`--local cannot be combined with ${flags.api ? '--api' : '--runtime-arn'}.`, { code: 'CONFLICTING_FLAGS' });
   if (!flags.local) {
-    throw new UsageError('Remote invoke needs a deployment, which this version cannot make yet.', {
-      hint: 'Run the agent on this machine with `agentcore-claude invoke --local "…"`.',
-      code: 'NO_DEPLOYMENT',
-    });
+    const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
+    const { remoteTransport } = await import('../engine/invoke-remote.js');
+    const transport = await remoteTransport(ctx, { api: flags.api, runtimeArn: flags.runtimeArn, qualifier: flags.qualifier, timeoutMs });
+    return { transport, cleanup: async () => undefined };
   }
+  const { io } = ctx;
   const agent = await connectLocalAgent({
     url: flags.url,
-    env,
+    env: ctx.env,
     workspaceRoot: flags.workspaceRoot,
     onStart: (url) => io.info(`No agent server at ${url}: starting one for this call (workspaces under ${flags.workspaceRoot})`),
   });
@@ -74,12 +95,19 @@ export async function resolveTransport(flags: InvokeFlags, io: IoHost, env: Node
   return { transport: agent.transport, cleanup: async () => started?.stop() };
 }
 
+/** The command that continues a session, as printed after each run. */
+function continueCommand(flags: InvokeFlags, sessionId: string): string {
+  if (flags.local) return `agentcore-claude invoke --local${flags.url !== DEFAULT_LOCAL_URL ? ` --url ${flags.url}` : ''} --session ${sessionId} "…"`;
+  return `agentcore-claude invoke${flags.api ? ' --api' : ''}${flags.runtimeArn ? ` --runtime-arn ${flags.runtimeArn}` : ''} --session ${sessionId} "…"`;
+}
+
 async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
-  const ctx = await createContext({ json: flags.json });
+  const ctx = await createContext({ json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile });
   const { io } = ctx;
   const permissionMode = flags.permissionMode ? parsePermissionMode(flags.permissionMode) : undefined;
   const allowedTools = flags.allowedTools?.split(',').map((t) => t.trim()).filter(Boolean);
-  const { transport, cleanup } = await resolveTransport(flags, io, ctx.env);
+  if (flags.session) validateRuntimeSessionId(flags.session);
+  const { transport, cleanup } = await resolveTransport(flags, ctx);
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -107,7 +135,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       io.result(response);
     } else {
       if (!response.is_error) io.data(formatResultText(response));
-      io.info(formatSummary(response, { continueCommand: `agentcore-claude invoke --local${flags.url !== DEFAULT_LOCAL_URL ? ` --url ${flags.url}` : ''} --session ${runtimeSessionId} "…"` }));
+      io.info(formatSummary(response, { continueCommand: continueCommand(flags, runtimeSessionId) }));
     }
     if (response.is_error) io.error(formatFailure(response));
     return response.is_error ? ExitCode.AgentError : ExitCode.Success;

@@ -5,8 +5,9 @@ import type { DeploymentState } from '../core/state.js';
 import type { ApplyState } from './deploy.js';
 
 /**
- * The state after apply. `createdAt` and `api` are kept from the previous state of the same stack
- * and region; `lifecycle` records the configured durations.
+ * The state after apply. `api` comes from the stack outputs (ApiEndpoint/ApiKeyId, present once
+ * `deploy --with-api` added the HTTP API), else is kept from the previous state of the same stack
+ * and region, as is `createdAt`; `lifecycle` records the configured durations.
  */
 export function deploymentState(previous: DeploymentState | undefined, applied: ApplyState, now = new Date()): DeploymentState {
   const { target, outputs, runtime } = applied;
@@ -24,7 +25,11 @@ export function deploymentState(previous: DeploymentState | undefined, applied: 
     imageUri: applied.imageUri ?? `${outputs.EcrRepositoryUri}:${applied.plan.image.tag}`,
     model: target.model,
     runtime: { name: target.runtimeName, id: runtime?.id ?? '', arn: runtime?.arn ?? '', version: runtime?.version ?? '' },
-    ...(same && previous.api ? { api: previous.api } : {}),
+    ...(outputs.ApiEndpoint
+      ? { api: { endpoint: outputs.ApiEndpoint, ...(outputs.ApiKeyId ? { keyId: outputs.ApiKeyId } : {}) } }
+      : same && previous.api
+        ? { api: previous.api }
+        : {}),
     ...(applied.lifecycle ? { lifecycle: applied.lifecycle } : {}),
     createdAt: same ? previous.createdAt : now.toISOString(),
     updatedAt: now.toISOString(),

@@ -6,8 +6,14 @@
  * The runtime ARN comes from the `AGENT_RUNTIME_ARN` environment variable (`AWS_REGION` is reserved
  * in Lambda; the SDK takes the region from the execution environment).
  *
+ * The bridge asks the runtime for `text/event-stream` and answers with the stream's final `result`
+ * event (the agent's JSON reply, `type` removed) and the status the agent gives that reply when
+ * not streaming: 200, or 500 when `is_error` — so an agent failure keeps its reason and stderr tail
+ * (a non-2xx answer of the container would reach the bridge only as AgentCore's
+ * `RuntimeClientError`, without its body). A JSON answer is passed through with its status.
+ *
  * Responses (always JSON, always with CORS headers):
- * - the agent's JSON with the agent's status code (200 on success, also when it reports `is_error`);
+ * - the agent's JSON reply (200, or 500 with `is_error: true`);
  * - 400 `{error, details}`: missing body, invalid JSON, missing prompt, runtime session id too short;
  * - the agent's own 4xx/5xx when AgentCore reports that the runtime answered with an error
  *   (`RuntimeClientError`, "Received error (NNN) from runtime");
@@ -70,13 +76,17 @@ export function createHandler(options: BridgeOptions): Handler {
           qualifier: options.qualifier ?? 'DEFAULT',
           runtimeSessionId,
           contentType: 'application/json',
-          accept: 'application/json',
+          accept: 'text/event-stream',
           payload: JSON.stringify({ input: { prompt, permission_mode, allowed_tools, max_turns, model } }),
         }),
         { abortSignal: signal },
       );
       const body = (await output.response?.transformToString()) ?? '';
-      return reply(output.statusCode ?? 200, body, output.runtimeSessionId ?? runtimeSessionId);
+      const session = output.runtimeSessionId ?? runtimeSessionId;
+      if (!output.contentType?.includes('text/event-stream')) return reply(output.statusCode ?? 200, body, session);
+      const result = lastResult(body);
+      if (!result) return json(502, { error: 'The agent stream ended without a result', details: body.slice(-500) });
+      return reply(result.is_error ? 500 : 200, JSON.stringify(result), session);
     } catch (error) {
       return awsError(error as Error & { $metadata?: { httpStatusCode?: number } });
     }
@@ -109,6 +119,23 @@ function parseRequest(event: APIGatewayProxyEvent): BridgeRequest | { error: str
     return { error: 'Invalid session_id', details: `"session_id" must be a string of at least ${MIN_SESSION_ID} characters (AgentCore runtimeSessionId).` };
   }
   return body as unknown as BridgeRequest;
+}
+
+/** The last `result` event of an SSE body, without its `type`. */
+function lastResult(body: string): { is_error?: boolean } | undefined {
+  let result: { type?: string; is_error?: boolean } | undefined;
+  for (const frame of body.split(/\r?\n\r?\n/)) {
+    const data = frame.split(/\r?\n/).filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+    try {
+      const event = data && JSON.parse(data);
+      if (event?.type === 'result') result = event;
+    } catch {
+      // not JSON: skip it
+    }
+  }
+  if (!result) return undefined;
+  const { type: _type, ...reply } = result;
+  return reply;
 }
 
 function awsError(error: Error & { $metadata?: { httpStatusCode?: number } }): APIGatewayProxyResult {

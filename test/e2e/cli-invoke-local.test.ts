@@ -169,10 +169,11 @@ describe('invoke --local against a running server', () => {
     expect((await (await fetch(`${server.url}/ping`)).json()).status).toBe('Healthy');
   });
 
-  it('without --local: a usage error saying remote invoke needs a deployment', async () => {
+  it('without --local and without a deployment: a usage error saying to deploy (remote invoke)', async () => {
     const run = await cli(['invoke', 'hi'], model.anthropicEnv());
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('Remote invoke needs a deployment');
+    expect(run.stderr).toContain('No deployment found');
+    expect(run.stderr).toContain('agentcore-claude deploy');
   });
 });
 

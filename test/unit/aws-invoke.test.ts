@@ -4,62 +4,21 @@
  * translation of AWS errors. The runtime-status lookup uses aws-sdk-client-mock, because moto
  * makes every runtime READY at once and a CREATING/UPDATE_FAILED runtime cannot be produced there.
  */
-import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { BedrockAgentCoreControlClient, GetAgentRuntimeCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  invokeAgentRuntime,
-  newRuntimeSessionId,
-  runtimeIdFromArn,
-  sseJsonEvents,
-  translateInvokeError,
-  validateRuntimeSessionId,
-} from '../../src/aws/invoke.js';
-import { CliError, ExitCode, UsageError } from '../../src/core/errors.js';
-import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
-import { sendJson, startHttpUpstream, type HttpUpstream } from '../support/http-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { invokeAgentRuntime, runtimeIdFromArn, translateInvokeError } from '../../src/aws/invoke.js';
+import { CliError, ExitCode } from '../../src/core/errors.js';
+import { newRuntimeSessionId } from '../../src/core/runtime-session.js';
+import type { DataPlaneStandIn } from '../support/agentcore-dataplane.js';
+import { sendJson } from '../support/http-upstream.js';
+import { scriptedRuntimeForSuite, TEST_RUNTIME_ARN } from '../support/scripted-runtime.js';
 
-const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/agentcore_claude-AbCdEf1234';
+const ARN = TEST_RUNTIME_ARN;
 
-let upstream: HttpUpstream;
-let dataPlane: DataPlaneStandIn;
-let client: BedrockAgentCoreClient;
+const runtime = scriptedRuntimeForSuite();
 
-beforeAll(async () => {
-  upstream = await startHttpUpstream();
-  dataPlane = await startDataPlane({ [ARN]: upstream.url });
-  client = new BedrockAgentCoreClient({
-    region: 'us-east-1',
-    endpoint: dataPlane.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-});
-afterAll(async () => {
-  client?.destroy();
-  await dataPlane?.stop();
-  await upstream?.stop();
-});
-beforeEach(() => {
-  dataPlane.fail(undefined);
-  dataPlane.invocations.length = 0;
-  upstream.requests.length = 0;
-});
-
-describe('runtime session ids', () => {
-  it('makes fresh ids AgentCore accepts, different each time', () => {
-    const a = newRuntimeSessionId();
-    expect(a.length).toBeGreaterThanOrEqual(33);
-    expect(validateRuntimeSessionId(a)).toBe(a);
-    expect(newRuntimeSessionId()).not.toBe(a);
-  });
-
-  it.each(['short', 'x'.repeat(32), 'x'.repeat(257), `${'x'.repeat(20)} ${'y'.repeat(20)}`])('refuses %j with a usage error naming --session', (id) => {
-    expect(() => validateRuntimeSessionId(id)).toThrow(UsageError);
-    expect(() => validateRuntimeSessionId(id)).toThrow(/--session/);
-  });
-
+describe('runtimeIdFromArn', () => {
   it('takes the runtime id from a runtime ARN', () => {
     expect(runtimeIdFromArn(ARN)).toBe('agentcore_claude-AbCdEf1234');
   });
@@ -69,7 +28,7 @@ describe('invokeAgentRuntime', () => {
   it('sends the payload, session id, qualifier and Accept, and streams SSE events as they come', async () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
-    upstream.answer(async (_req, res) => {
+    runtime.upstream.answer(async (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`data: ${JSON.stringify({ type: 'text', text: 'working' })}\n\n`);
       await released; // the second event only goes out once the client has seen the first
@@ -77,28 +36,28 @@ describe('invokeAgentRuntime', () => {
       res.end();
     });
     const session = newRuntimeSessionId();
-    const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: session, payload: { input: { prompt: 'hi' } } });
+    const invocation = await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: session, payload: { input: { prompt: 'hi' } } });
     expect(invocation.runtimeSessionId).toBe(session);
     expect(invocation.contentType).toBe('text/event-stream');
-    const seen: unknown[] = [];
-    for await (const event of sseJsonEvents(invocation.body)) {
-      seen.push(event);
-      if (seen.length === 1) release();
+    let text = '';
+    for await (const chunk of invocation.body) {
+      text += Buffer.from(chunk).toString('utf8');
+      if (text.includes('working')) release();
     }
-    expect(seen).toEqual([{ type: 'text', text: 'working' }, { type: 'result', result: 'done' }]);
-    expect(dataPlane.invocations[0]).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', sessionId: session, accept: 'text/event-stream', contentType: 'application/json' });
-    expect(JSON.parse(upstream.requests[0]!.body)).toEqual({ input: { prompt: 'hi' } });
+    expect(text).toBe('data: {"type":"text","text":"working"}\n\ndata: {"type":"result","result":"done"}\n\n');
+    expect(runtime.dataPlane.invocations[0]).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', sessionId: session, accept: 'text/event-stream', contentType: 'application/json' });
+    expect(JSON.parse(runtime.upstream.requests[0]!.body)).toEqual({ input: { prompt: 'hi' } });
   });
 
   it('stops at the deadline and says which flag gives more time', async () => {
-    upstream.answer((_req, res) => {
+    runtime.upstream.answer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: {"type":"text","text":"started"}\n\n'); // then silence
     });
     const signal = AbortSignal.timeout(300);
     const error = await (async () => {
-      const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal });
-      for await (const _event of sseJsonEvents(invocation.body));
+      const invocation = await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal });
+      for await (const _chunk of invocation.body);
     })().catch((e: unknown) => e);
     const translated = await translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', signal, timeoutMs: 300 });
     expect(translated.code).toBe('TIMEOUT');
@@ -106,14 +65,14 @@ describe('invokeAgentRuntime', () => {
     expect(translated.exitCode).toBe(ExitCode.Infrastructure);
   });
   it('reports Ctrl-C (an abort that is not the deadline) as interrupted', async () => {
-    upstream.answer((_req, res) => {
+    runtime.upstream.answer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: {"type":"text","text":"started"}\n\n');
     });
     const controller = new AbortController();
     const error = await (async () => {
-      const invocation = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal: controller.signal });
-      for await (const _event of sseJsonEvents(invocation.body)) controller.abort();
+      const invocation = await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {}, signal: controller.signal });
+      for await (const _chunk of invocation.body) controller.abort();
     })().catch((e: unknown) => e);
     const translated = await translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', signal: controller.signal, timeoutMs: 60_000 });
     expect(translated.exitCode).toBe(ExitCode.Interrupted);
@@ -122,8 +81,8 @@ describe('invokeAgentRuntime', () => {
 
 describe('translateInvokeError', () => {
   async function failWith(name: Parameters<DataPlaneStandIn['fail']>[0], control?: BedrockAgentCoreControlClient): Promise<CliError> {
-    dataPlane.fail(name);
-    const error = await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e);
+    runtime.dataPlane.fail(name);
+    const error = await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e);
     return translateInvokeError(error, { runtimeArn: ARN, region: 'us-east-1', control });
   }
 
@@ -134,9 +93,9 @@ describe('translateInvokeError', () => {
   });
 
   it('reports an error answered by the agent container as an agent error (exit 1)', async () => {
-    upstream.answer((_req, res) => sendJson(res, 500, { error: 'boom' }));
+    runtime.upstream.answer((_req, res) => sendJson(res, 500, { error: 'boom' }));
     const error = await translateInvokeError(
-      await invokeAgentRuntime(client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e),
+      await invokeAgentRuntime(runtime.client, { runtimeArn: ARN, runtimeSessionId: newRuntimeSessionId(), payload: {} }).catch((e: unknown) => e),
       { runtimeArn: ARN, region: 'us-east-1' },
     );
     expect(error.exitCode).toBe(ExitCode.AgentError);

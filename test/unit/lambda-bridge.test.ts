@@ -7,47 +7,22 @@
 import { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/lambda/bridge.js';
-import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
-import { sendJson, startHttpUpstream, type HttpUpstream } from '../support/http-upstream.js';
+import { sendJson } from '../support/http-upstream.js';
+import { scriptedRuntimeForSuite, TEST_RUNTIME_ARN } from '../support/scripted-runtime.js';
 
-const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/agentcore_claude-AbCdEf1234';
+const ARN = TEST_RUNTIME_ARN;
 const SESSION = 'a-session-id-that-is-long-enough-for-agentcore';
 
-let upstream: HttpUpstream;
-let dataPlane: DataPlaneStandIn;
-let client: BedrockAgentCoreClient;
-
-beforeAll(async () => {
-  upstream = await startHttpUpstream();
-  dataPlane = await startDataPlane({ [ARN]: upstream.url });
-  client = new BedrockAgentCoreClient({
-    region: 'us-east-1',
-    endpoint: dataPlane.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-});
-afterAll(async () => {
-  client?.destroy();
-  await dataPlane?.stop();
-  await upstream?.stop();
-});
-beforeEach(() => {
-  dataPlane.fail(undefined);
-  dataPlane.invocations.length = 0;
-  upstream.requests.length = 0;
-  upstream.answer((_req, res) => sendJson(res, 200, { result: 'done', is_error: false }));
-});
+const runtime = scriptedRuntimeForSuite();
 
 function event(body: string | null, extra: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return { httpMethod: 'POST', path: '/invoke', resource: '/invoke', body, isBase64Encoded: false, headers: {}, ...extra } as unknown as APIGatewayProxyEvent;
 }
 
-const handler = () => createHandler({ client, runtimeArn: ARN });
+const handler = () => createHandler({ client: runtime.client, runtimeArn: ARN });
 
 describe('Lambda bridge', () => {
   it('invokes the runtime with the agent payload and returns its JSON with CORS headers', async () => {
@@ -55,11 +30,11 @@ describe('Lambda bridge', () => {
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ result: 'done', is_error: false });
     expect(res.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' });
-    const [call] = dataPlane.invocations;
-    expect(call).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', accept: 'application/json' });
+    const [call] = runtime.dataPlane.invocations;
+    expect(call).toMatchObject({ runtimeArn: ARN, qualifier: 'DEFAULT', accept: 'text/event-stream' });
     expect(call!.sessionId!.length).toBeGreaterThanOrEqual(33);
     expect(res.headers!['X-Runtime-Session-Id']).toBe(call!.sessionId);
-    expect(JSON.parse(upstream.requests[0]!.body)).toEqual({
+    expect(JSON.parse(runtime.upstream.requests[0]!.body)).toEqual({
       input: { prompt: 'Create hello.py', max_turns: 3, allowed_tools: 'Write,Read', permission_mode: 'acceptEdits' },
     });
   });
@@ -68,18 +43,18 @@ describe('Lambda bridge', () => {
     const res = await handler()(event(null, { httpMethod: 'OPTIONS' }));
     expect(res.statusCode).toBe(204);
     expect(res.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type,X-Api-Key', 'Access-Control-Allow-Methods': 'OPTIONS,POST' });
-    expect(dataPlane.invocations).toHaveLength(0);
+    expect(runtime.dataPlane.invocations).toHaveLength(0);
   });
 
   it('passes a given session_id through as the runtime session id', async () => {
     await handler()(event(JSON.stringify({ prompt: 'go on', session_id: SESSION })));
-    expect(upstream.requests[0]!.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe(SESSION);
+    expect(runtime.upstream.requests[0]!.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe(SESSION);
   });
 
   it('accepts a base64-encoded body', async () => {
     const res = await handler()({ ...event(Buffer.from('{"prompt":"hi"}').toString('base64')), isBase64Encoded: true });
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(upstream.requests[0]!.body).input.prompt).toBe('hi');
+    expect(JSON.parse(runtime.upstream.requests[0]!.body).input.prompt).toBe('hi');
   });
 
   it.each([
@@ -94,21 +69,51 @@ describe('Lambda bridge', () => {
     expect(JSON.parse(res.body)).toMatchObject({ error });
     expect(JSON.parse(res.body).details).toEqual(expect.any(String));
     expect(res.headers!['Access-Control-Allow-Origin']).toBe('*');
-    expect(dataPlane.invocations).toHaveLength(0);
+    expect(runtime.dataPlane.invocations).toHaveLength(0);
   });
 
   it("keeps the agent's status when the runtime answers with an error", async () => {
-    upstream.answer((_req, res) => sendJson(res, 500, { error: 'Claude Code exited with code 1' }));
+    runtime.upstream.answer((_req, res) => sendJson(res, 500, { error: 'Claude Code exited with code 1' }));
     const res = await handler()(event('{"prompt": "fail"}'));
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toMatchObject({ error: 'The agent returned an error', details: expect.stringContaining('(500)') });
   });
 
   it('passes an agent-reported error (is_error, status 200) through unchanged', async () => {
-    upstream.answer((_req, res) => sendJson(res, 200, { result: 'max turns reached', is_error: true }));
+    runtime.upstream.answer((_req, res) => sendJson(res, 200, { result: 'max turns reached', is_error: true }));
     const res = await handler()(event('{"prompt": "long"}'));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ result: 'max turns reached', is_error: true });
+  });
+
+  describe('when the agent streams (text/event-stream)', () => {
+    const stream = (...events: unknown[]) => (_req: unknown, res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      res.write(': keepalive\n\n');
+      for (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);
+      res.end();
+    };
+
+    it("answers with the final result event's reply, status 200", async () => {
+      runtime.upstream.answer(stream({ type: 'text', text: 'working' }, { type: 'result', result: 'done', is_error: false, files: [] }));
+      const res = await handler()(event('{"prompt": "go"}'));
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ result: 'done', is_error: false, files: [] });
+    });
+
+    it('keeps the reason of an agent failure, with status 500 as the agent gives it', async () => {
+      runtime.upstream.answer(stream({ type: 'result', result: '', is_error: true, error: 'error_max_turns', details: { stderr_tail: 'x' } }));
+      const res = await handler()(event('{"prompt": "go"}'));
+      expect(res.statusCode).toBe(500);
+      expect(JSON.parse(res.body)).toMatchObject({ is_error: true, error: 'error_max_turns', details: { stderr_tail: 'x' } });
+    });
+
+    it('answers 502 when the stream ends without a result', async () => {
+      runtime.upstream.answer(stream({ type: 'text', text: 'cut off' }));
+      const res = await handler()(event('{"prompt": "go"}'));
+      expect(res.statusCode).toBe(502);
+      expect(JSON.parse(res.body).error).toMatch(/without a result/);
+    });
   });
 
   it.each([
@@ -117,15 +122,15 @@ describe('Lambda bridge', () => {
     ['ThrottlingException', 429, 'Rate exceeded'],
     ['ValidationException', 400, 'ValidationException'],
   ] as const)('maps AWS %s to %i with details', async (name, status, detail) => {
-    dataPlane.fail({ name });
+    runtime.dataPlane.fail({ name });
     const res = await handler()(event('{"prompt": "x"}'));
     expect(res.statusCode).toBe(status);
     expect(res.body).toContain(detail);
-    expect(upstream.requests).toHaveLength(0);
+    expect(runtime.upstream.requests).toHaveLength(0);
   });
 
   it('answers 504 before the Lambda itself times out', async () => {
-    upstream.answer(() => new Promise(() => undefined)); // never answers
+    runtime.upstream.answer(() => new Promise(() => undefined)); // never answers
     const res = await handler()(event('{"prompt": "slow"}'), { getRemainingTimeInMillis: () => 2_500 });
     expect(res.statusCode).toBe(504);
     expect(JSON.parse(res.body).error).toMatch(/did not finish in time/);
@@ -145,7 +150,7 @@ describe('Lambda bridge bundle (dist/lambda/bridge.cjs)', () => {
     const saved = { ...process.env };
     Object.assign(process.env, {
       AGENT_RUNTIME_ARN: ARN,
-      AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: dataPlane.endpoint,
+      AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: runtime.dataPlane.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -154,7 +159,7 @@ describe('Lambda bridge bundle (dist/lambda/bridge.cjs)', () => {
       const { handler: bundled } = createRequire(import.meta.url)(bundle);
       const res = await bundled(event('{"prompt": "from the bundle"}'), { getRemainingTimeInMillis: () => 900_000 });
       expect(res.statusCode).toBe(200);
-      expect(JSON.parse(upstream.requests[0]!.body).input.prompt).toBe('from the bundle');
+      expect(JSON.parse(runtime.upstream.requests[0]!.body).input.prompt).toBe('from the bundle');
     } finally {
       process.env = saved;
     }

@@ -1,0 +1,81 @@
+/**
+ * `invoke` without `--local`: which deployed agent to reach, and how. The runtime comes from
+ * `--runtime-arn`, else `deployment.json` (when it is the deployment the flags name), else the
+ * runtime `deploy` would have made for `--name`; `--api` goes through the HTTP API with the
+ * endpoint `deploy --with-api` recorded (or the stack's ApiEndpoint output) and the key `api-key` saved.
+ */
+import { readSavedApiKey } from '../aws/http-api.js';
+import { CliError, UsageError } from '../core/errors.js';
+import { requireDeployment, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
+import type { AgentTransport } from './transports/transport.js';
+
+export interface RemoteOptions {
+  /** Go through the HTTP API instead of the AWS SDK. */
+  api?: boolean;
+  runtimeArn?: string;
+  qualifier?: string;
+  /** Deadline of one invocation, in ms. */
+  timeoutMs?: number;
+}
+
+/**
+ * The transport to the deployed agent.
+ * @throws UsageError (exit 2) when no deployment is known (no deployment.json, no --name/--runtime-arn),
+ *   when `--api` has no endpoint or no saved key; CliError (exit 3) when the runtime does not exist.
+ */
+export async function remoteTransport(ctx: OpsContext, options: RemoteOptions): Promise<AgentTransport> {
+  if (options.api) {
+    const [endpoint, apiKey] = await Promise.all([apiEndpointOf(ctx), readSavedApiKey(ctx.cwd)]);
+    const { HttpApiTransport } = await import('./transports/http-api.js');
+    return new HttpApiTransport(endpoint, apiKey, options.timeoutMs);
+  }
+  if (options.runtimeArn && !ctx.config.region) {
+    ctx.config.region = regionOfArn(options.runtimeArn);
+    ctx.config.sources.region = 'flag';
+  }
+  const runtimeArn = options.runtimeArn ?? (await runtimeArnOf(ctx));
+  const { AgentCoreTransport } = await import('./transports/agentcore.js');
+  return new AgentCoreTransport(ctx.aws(), { runtimeArn, qualifier: options.qualifier, timeoutMs: options.timeoutMs });
+}
+
+async function runtimeArnOf(ctx: OpsContext): Promise<string> {
+  requireDeployment(ctx, ['--runtime-arn <arn>']);
+  if (stateMatches(ctx) && ctx.state.runtime.arn) return ctx.state.runtime.arn;
+  const [{ findRuntimeByName }, { sanitizeRuntimeName }, { translateAwsError }] = await Promise.all([
+    import('../aws/runtime.js'),
+    import('../core/runtime-name.js'),
+    import('../aws/aws-errors.js'),
+  ]);
+  const name = sanitizeRuntimeName(ctx.config.name).name;
+  const runtime = await findRuntimeByName(ctx.aws(), name).catch((error: unknown) => {
+    throw translateAwsError(error, 'bedrock-agentcore:ListAgentRuntimes', 'Cannot list AgentCore runtimes');
+  });
+  if (!runtime?.arn) {
+    throw new CliError(`No agent runtime named ${name} in ${ctx.aws().region}.`, {
+      hint: 'Run `agentcore-claude deploy` first, or pass --runtime-arn / --region for an existing runtime.',
+      code: 'RUNTIME_NOT_FOUND',
+    });
+  }
+  return runtime.arn;
+}
+
+async function apiEndpointOf(ctx: OpsContext): Promise<string> {
+  if (stateMatches(ctx) && ctx.state.api?.endpoint) return ctx.state.api.endpoint;
+  requireDeployment(ctx);
+  const { stackStatus } = await import('../aws/stack-ops.js');
+  const endpoint = (await stackStatus(ctx.aws(), stackNameOf(ctx)))?.outputs[STACK_OUTPUTS.apiEndpoint];
+  if (endpoint) return endpoint;
+  throw new UsageError(`The deployment has no HTTP API (stack ${stackNameOf(ctx)} has no ${STACK_OUTPUTS.apiEndpoint} output).`, {
+    hint: 'Add it with `agentcore-claude deploy --with-api`, or invoke without --api.',
+    code: 'NO_HTTP_API',
+  });
+}
+
+/** The region in an ARN (`arn:aws:bedrock-agentcore:<region>:…`). @throws UsageError for a malformed ARN. */
+export function regionOfArn(arn: string): string {
+  const region = arn.split(':')[3];
+  if (!arn.startsWith('arn:') || !region) {
+    throw new UsageError(`--runtime-arn "${arn}" is not an ARN.`, { hint: 'It looks like arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/<id>.', code: 'BAD_ARN' });
+  }
+  return region;
+}

@@ -1,0 +1,61 @@
+/**
+ * Transport to the deployed agent through AgentCore's `InvokeAgentRuntime` (AWS SDK): the runtime
+ * ARN with qualifier `DEFAULT`, the runtime session id, `Accept: text/event-stream` so progress
+ * arrives live. One deadline bounds the whole call, stream included (`invoke --timeout`).
+ */
+import type { AgentResponse, InvocationPayload } from '../../core/agent-protocol.js';
+import type { AwsClients } from '../../aws/clients.js';
+import { DEFAULT_INVOKE_TIMEOUT_MS, invokeAgentRuntime, translateInvokeError } from '../../aws/invoke.js';
+import { interpretJsonReply, readAgentStream } from './agent-stream.js';
+import type { AgentTransport, TransportInvokeOptions } from './transport.js';
+
+export interface AgentCoreTransportOptions {
+  runtimeArn: string;
+  /** Runtime endpoint; default `DEFAULT`. */
+  qualifier?: string;
+  /** Deadline of one invocation in ms; default {@link DEFAULT_INVOKE_TIMEOUT_MS} (60 min). */
+  timeoutMs?: number;
+}
+
+export class AgentCoreTransport implements AgentTransport {
+  readonly target: string;
+
+  constructor(
+    private readonly clients: AwsClients,
+    private readonly options: AgentCoreTransportOptions,
+  ) {
+    this.target = `agent runtime ${options.runtimeArn}`;
+  }
+
+  /**
+   * @throws CliError as {@link translateInvokeError} (access denied, runtime missing or not READY,
+   *   agent error, throttling, deadline); the abort of `options.signal` (Ctrl-C) as it is.
+   */
+  async invoke(payload: InvocationPayload, options: TransportInvokeOptions): Promise<AgentResponse> {
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    try {
+      const invocation = await invokeAgentRuntime(this.clients.agentCore(), {
+        runtimeArn: this.options.runtimeArn,
+        qualifier: this.options.qualifier,
+        runtimeSessionId: options.runtimeSessionId,
+        payload,
+        signal,
+      });
+      if (invocation.contentType.includes('text/event-stream')) return await readAgentStream(invocation.body, options.onEvent, this.target);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of invocation.body) chunks.push(chunk);
+      return interpretJsonReply(200, Buffer.concat(chunks).toString('utf8'), this.target);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw await translateInvokeError(error, {
+        runtimeArn: this.options.runtimeArn,
+        region: this.clients.region,
+        control: this.clients.agentCoreControl(),
+        signal,
+        timeoutMs,
+      });
+    }
+  }
+}
