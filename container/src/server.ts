@@ -109,10 +109,12 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     if (request.action === 'status') {
       const state = runs.get(sessionId);
       if (!state) {
-        return sendJson(res, 404, {
-          error: `No run of session ${sessionId} on this agent`,
-          details: { runtime_session_id: sessionId, reason: 'the session never ran here, or its microVM was replaced (saved sessions are in S3: agentcore-claude sessions)' },
-        });
+        // 200, not 404: AgentCore passes a container's body through only on success.
+        return sendJson(res, 200, {
+          runtime_session_id: sessionId,
+          status: 'unknown',
+          reason: 'no run of this session on this agent: it never ran here, or its microVM was replaced (saved sessions: agentcore-claude sessions)',
+        }, { [SESSION_HEADER]: sessionId });
       }
       return sendJson(res, 200, state, { [SESSION_HEADER]: sessionId });
     }

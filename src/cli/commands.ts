@@ -11,10 +11,12 @@ import { infoCommand } from './info.js';
 import { invokeCommand } from './invoke.js';
 import { logsCommand } from './logs.js';
 import { sessionsCommand } from './sessions.js';
+import { statusCommand } from './status.js';
 
 export const commands: Array<() => Command> = [
   deployCommand,
   invokeCommand,
+  statusCommand,
   devCommand,
   infoCommand,
   downloadCommand,

@@ -10,7 +10,7 @@ import { parsePermissionMode } from '../core/permission-mode.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { invokeAgent } from '../engine/invoke.js';
 import { connectLocalAgent } from '../engine/local-agent.js';
-import { LOCAL_WORKSPACE_ROOT, type LocalServer } from '../engine/local-server.js';
+import { isAgentListening, LOCAL_WORKSPACE_ROOT, type LocalServer } from '../engine/local-server.js';
 import type { AgentTransport } from '../engine/transports/transport.js';
 import type { IoHost } from '../io/host.js';
 import { activityText, formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
@@ -35,6 +35,11 @@ export interface InvokeFlags {
   stackName?: string;
   region?: string;
   profile?: string;
+  async?: boolean;
+  transcript?: boolean;
+  repo?: string;
+  branch?: string;
+  base?: string;
 }
 
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080';
@@ -54,7 +59,12 @@ export function invokeCommand(): Command {
     .option('--allowed-tools <list>', 'comma-separated tools to auto-approve, e.g. Bash,Read,Write (server default: Bash,Read,Write,Edit,Glob,Grep,WebFetch,WebSearch,TodoWrite)')
     .option('--max-turns <n>', 'stop after this many agent turns (server default 50)', positiveInt('--max-turns'))
     .option('--session <id>', 'continue in this runtime session (same workspace); printed by every invoke')
-    .option('--model <id>', 'model id override (Anthropic model or Bedrock inference profile)');
+    .option('--model <id>', 'model id override (Anthropic model or Bedrock inference profile)')
+    .option('--async', 'return as soon as the agent accepted the task; follow it with `status --session <id> --wait`')
+    .option('--transcript', 'print the run\'s transcript (JSON Lines: every model turn and tool call) on stdout instead of the result text')
+    .option('--repo <url>', 'work on a clone of this Git repository (https://); the outputs include changes.patch')
+    .option('--branch <name>', 'branch of --repo to clone (default: its default branch)')
+    .option('--base <ref>', 'ref of --repo the patch is made against (default: the cloned head)');
   addTargetOptions(command);
   addJsonOption(command);
   withExamples(command, [
@@ -62,6 +72,10 @@ export function invokeCommand(): Command {
     ['agentcore-claude invoke --session <id> "Now add a Dockerfile"', 'continue that session (same workspace)'],
     ['agentcore-claude invoke --api "Create hello.py"', 'through the HTTP API (after deploy --with-api, api-key)'],
     ['agentcore-claude invoke --json "Summarize README.md" | jq -r .result', 'only the final JSON on stdout'],
+    ['agentcore-claude invoke --async "Migrate the tests to vitest"', 'start a long run and return at once'],
+    ['agentcore-claude status --session <id> --wait', '…then wait for it'],
+    ['agentcore-claude invoke --repo https://github.com/o/r.git --branch main "Fix the flaky test"', 'work on a clone; get changes.patch'],
+    ['agentcore-claude invoke --transcript "…" > run.jsonl', 'every model turn and tool call of the run'],
     ['agentcore-claude invoke --local "Create a hello world Python script"', 'run on this machine'],
     ['agentcore-claude invoke --local --json "Write a README" | jq .files', 'machine-readable reply'],
     ['agentcore-claude invoke --local --session <id> "Now add tests"', 'continue in the same workspace'],
@@ -107,7 +121,40 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
   const permissionMode = flags.permissionMode ? parsePermissionMode(flags.permissionMode) : undefined;
   const allowedTools = flags.allowedTools?.split(',').map((t) => t.trim()).filter(Boolean);
   if (flags.session) validateRuntimeSessionId(flags.session);
+  if ((flags.branch || flags.base) && !flags.repo) throw new UsageError('--branch and --base need --repo.', { code: 'USAGE' });
+  if (flags.async && flags.transcript) throw new UsageError('--transcript needs the run to finish; with --async, read it after `status --wait` (its URL is in the result).', { code: 'CONFLICTING_FLAGS' });
+  const request = {
+    prompt,
+    permissionMode,
+    allowedTools,
+    maxTurns: flags.maxTurns,
+    model: flags.model,
+    sessionId: flags.session,
+    repo: flags.repo ? { url: flags.repo, branch: flags.branch, base: flags.base } : undefined,
+  };
+  if (flags.async && flags.local && !(await isAgentListening(flags.url))) {
+    // A server started for this call would stop, and abort the run, when the command returns.
+    throw new UsageError(`--async needs an agent server that outlives this command: nothing listens at ${flags.url}.`, {
+      hint: 'Start one with `agentcore-claude dev` (in another terminal), then invoke --local --async.',
+      code: 'ASYNC_NEEDS_SERVER',
+    });
+  }
   const { transport, cleanup } = await resolveTransport(flags, ctx);
+  if (flags.async) {
+    try {
+      const { startAsyncRun } = await import('../engine/runs.js');
+      const started = await startAsyncRun(transport, request);
+      if (io.json) io.result(started);
+      else {
+        io.data(started.runtime_session_id);
+        io.info(`Started (invocation ${started.invocation_id}); the agent keeps working in session ${started.runtime_session_id}.`);
+        io.info(`Follow it: agentcore-claude status${flags.local ? ' --local' : ''} --session ${started.runtime_session_id} --wait`);
+      }
+      return ExitCode.Success;
+    } finally {
+      await cleanup();
+    }
+  }
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -115,7 +162,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
   try {
     const outcome = await invokeAgent(
       transport,
-      { prompt, permissionMode, allowedTools, maxTurns: flags.maxTurns, model: flags.model, sessionId: flags.session },
+      request,
       (event) => {
         const line = formatEvent(event);
         if (line) progress.log(line);
@@ -131,7 +178,11 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
     const { response, runtimeSessionId } = outcome;
     if (response.is_error) progress.fail('The agent failed.');
     else progress.succeed('Agent finished.');
-    if (io.json) {
+    if (flags.transcript && response.transcript) {
+      const { readTranscript } = await import('../engine/transcript.js');
+      io.data(await readTranscript(response.transcript, ctx.aws, Boolean(flags.local)));
+      io.info(formatSummary(response, { continueCommand: continueCommand(flags, runtimeSessionId) }));
+    } else if (io.json) {
       io.result(response);
     } else {
       if (!response.is_error) io.data(formatResultText(response));

@@ -112,6 +112,11 @@ export const runStateSchema = z.looseObject({
 });
 export type RunState = z.infer<typeof runStateSchema>;
 
+/** The status reply when the agent has no run of the session (new microVM, or never ran there). */
+export const unknownRunSchema = z.looseObject({ runtime_session_id: z.string(), status: z.literal('unknown'), reason: z.string() });
+export const statusReplySchema = z.union([runStateSchema, unknownRunSchema]);
+export type StatusReply = z.infer<typeof statusReplySchema>;
+
 /** Body of a refused request (4xx): what is wrong, and details (e.g. the valid tool names). */
 export const agentErrorBodySchema = z.looseObject({ error: z.string(), details: z.unknown().optional() });
 export type AgentErrorBody = z.infer<typeof agentErrorBodySchema>;

@@ -16,6 +16,8 @@ export interface InvokeRequest {
   model?: string;
   /** Continue in this runtime session (same workspace); default: a new session. */
   sessionId?: string;
+  /** Work on a clone of this Git repository (`repo`, optional `branch` and `base`). */
+  repo?: { url: string; branch?: string; base?: string };
 }
 
 export interface InvokeOutcome {
@@ -35,6 +37,11 @@ export function buildPayload(request: InvokeRequest): InvocationPayload {
   if (request.allowedTools) payload.allowed_tools = request.allowedTools;
   if (request.maxTurns !== undefined) payload.max_turns = request.maxTurns;
   if (request.model) payload.model = request.model;
+  if (request.repo) {
+    payload.repo = request.repo.url;
+    if (request.repo.branch) payload.branch = request.repo.branch;
+    if (request.repo.base) payload.base = request.repo.base;
+  }
   return payload;
 }
 

@@ -71,9 +71,10 @@ describe('async runs', () => {
   });
 
   it('says clearly when the session never ran here', async () => {
-    const reply = await status(newSessionId('unknown'));
-    expect(reply.status).toBe(404);
-    expect(reply.body.error).toMatch(/No run of session/);
+    const id = newSessionId('unknown');
+    const reply = await status(id);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ runtime_session_id: id, status: 'unknown', reason: expect.stringMatching(/no run of this session on this agent/) });
   });
 });
 

@@ -52,15 +52,22 @@ export async function readAgentStream(body: AsyncIterable<Uint8Array>, onEvent: 
  *   CliError (exit 3) for other statuses or an unreadable body.
  */
 export function interpretJsonReply(status: number, text: string, target: string): AgentResponse {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CliError(`The ${target} answered HTTP ${status} with a non-JSON body: ${text.slice(0, 300)}`, { code: 'BAD_AGENT_REPLY' });
-  }
+  const json = parseJsonBody(status, text, target);
   const reply = agentResponseSchema.safeParse(json);
   if (reply.success && (status === 200 || reply.data.is_error)) return reply.data;
   throw errorForStatus(status, json, target);
+}
+
+/**
+ * Parse a JSON body.
+ * @throws CliError (exit 3) naming the target and status when it is not JSON.
+ */
+export function parseJsonBody(status: number, text: string, target: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CliError(`The ${target} answered HTTP ${status} with a non-JSON body: ${text.slice(0, 300)}`, { code: 'BAD_AGENT_REPLY' });
+  }
 }
 
 /** The CliError for a refused request (`{error, details}` body). */

@@ -5,9 +5,9 @@
  */
 import type { AgentResponse, InvocationPayload } from '../../core/agent-protocol.js';
 import type { AwsClients } from '../../aws/clients.js';
-import { DEFAULT_INVOKE_TIMEOUT_MS, invokeAgentRuntime, translateInvokeError } from '../../aws/invoke.js';
-import { interpretJsonReply, readAgentStream } from './agent-stream.js';
-import type { AgentTransport, TransportInvokeOptions } from './transport.js';
+import { DEFAULT_INVOKE_TIMEOUT_MS, invokeAgentRuntime, translateInvokeError, type RuntimeInvocation } from '../../aws/invoke.js';
+import { interpretJsonReply, parseJsonBody, readAgentStream } from './agent-stream.js';
+import type { JsonCall, JsonCallTransport, TransportCallOptions, TransportInvokeOptions } from './transport.js';
 
 export interface AgentCoreTransportOptions {
   runtimeArn: string;
@@ -17,7 +17,7 @@ export interface AgentCoreTransportOptions {
   timeoutMs?: number;
 }
 
-export class AgentCoreTransport implements AgentTransport {
+export class AgentCoreTransport implements JsonCallTransport {
   readonly target: string;
 
   constructor(
@@ -32,6 +32,18 @@ export class AgentCoreTransport implements AgentTransport {
    *   agent error, throttling, deadline); the abort of `options.signal` (Ctrl-C) as it is.
    */
   async invoke(payload: InvocationPayload, options: TransportInvokeOptions): Promise<AgentResponse> {
+    return this.send(payload, options, 'text/event-stream', async (invocation) => {
+      if (invocation.contentType.includes('text/event-stream')) return readAgentStream(invocation.body, options.onEvent, this.target);
+      return interpretJsonReply(200, await readText(invocation.body), this.target);
+    });
+  }
+
+  /** AgentCore answers 200 with the container's body (it does not pass the container's status through). */
+  async call(payload: unknown, options: TransportCallOptions): Promise<JsonCall> {
+    return this.send(payload, options, 'application/json', async (invocation) => ({ status: 200, body: parseJsonBody(200, await readText(invocation.body), this.target) }));
+  }
+
+  private async send<T>(payload: unknown, options: TransportCallOptions, accept: string, read: (invocation: RuntimeInvocation) => Promise<T>): Promise<T> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS;
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
@@ -41,12 +53,10 @@ export class AgentCoreTransport implements AgentTransport {
         qualifier: this.options.qualifier,
         runtimeSessionId: options.runtimeSessionId,
         payload,
+        accept,
         signal,
       });
-      if (invocation.contentType.includes('text/event-stream')) return await readAgentStream(invocation.body, options.onEvent, this.target);
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of invocation.body) chunks.push(chunk);
-      return interpretJsonReply(200, Buffer.concat(chunks).toString('utf8'), this.target);
+      return await read(invocation);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       throw await translateInvokeError(error, {
@@ -58,4 +68,10 @@ export class AgentCoreTransport implements AgentTransport {
       });
     }
   }
+}
+
+async function readText(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }

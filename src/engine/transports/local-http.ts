@@ -5,12 +5,13 @@
 import type { AgentResponse, InvocationPayload } from '../../core/agent-protocol.js';
 import { CliError } from '../../core/errors.js';
 import { interpretJsonReply, readAgentStream } from './agent-stream.js';
-import type { AgentTransport, TransportInvokeOptions } from './transport.js';
+import { parseJsonBody } from './agent-stream.js';
+import type { JsonCall, JsonCallTransport, TransportCallOptions, TransportInvokeOptions } from './transport.js';
 
 /** The header AgentCore uses for the runtime session id; the agent server reads the same. */
 export const SESSION_HEADER = 'X-Amzn-Bedrock-AgentCore-Runtime-Session-Id';
 
-export class LocalHttpTransport implements AgentTransport {
+export class LocalHttpTransport implements JsonCallTransport {
   readonly target: string;
 
   /** @param url base URL of the agent server, e.g. http://127.0.0.1:8080 */
@@ -19,11 +20,24 @@ export class LocalHttpTransport implements AgentTransport {
   }
 
   async invoke(payload: InvocationPayload, options: TransportInvokeOptions): Promise<AgentResponse> {
-    let response: Response;
+    const response = await this.post(payload, options, 'text/event-stream');
+    const type = response.headers.get('content-type') ?? '';
+    if (response.ok && type.includes('text/event-stream') && response.body) {
+      return readAgentStream(response.body as unknown as AsyncIterable<Uint8Array>, options.onEvent, this.target);
+    }
+    return interpretJsonReply(response.status, await response.text(), this.target);
+  }
+
+  async call(payload: unknown, options: TransportCallOptions): Promise<JsonCall> {
+    const response = await this.post(payload, options, 'application/json');
+    return { status: response.status, body: parseJsonBody(response.status, await response.text(), this.target) };
+  }
+
+  private async post(payload: unknown, options: TransportCallOptions, accept: string): Promise<Response> {
     try {
-      response = await fetch(new URL('/invocations', this.url), {
+      return await fetch(new URL('/invocations', this.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', [SESSION_HEADER]: options.runtimeSessionId },
+        headers: { 'content-type': 'application/json', accept, [SESSION_HEADER]: options.runtimeSessionId },
         body: JSON.stringify(payload),
         signal: options.signal,
       });
@@ -35,11 +49,6 @@ export class LocalHttpTransport implements AgentTransport {
         cause: error,
       });
     }
-    const type = response.headers.get('content-type') ?? '';
-    if (response.ok && type.includes('text/event-stream') && response.body) {
-      return readAgentStream(response.body as unknown as AsyncIterable<Uint8Array>, options.onEvent, this.target);
-    }
-    return interpretJsonReply(response.status, await response.text(), this.target);
   }
 }
 

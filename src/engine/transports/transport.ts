@@ -25,3 +25,28 @@ export interface AgentTransport {
    */
   invoke(payload: InvocationPayload, options: TransportInvokeOptions): Promise<AgentResponse>;
 }
+
+export interface TransportCallOptions {
+  runtimeSessionId: string;
+  signal?: AbortSignal;
+}
+
+/** A plain JSON exchange with the agent (no progress stream): async starts and status requests. */
+export interface JsonCall {
+  status: number;
+  body: unknown;
+}
+
+/** A transport that can also send a payload and read one JSON answer (local HTTP, AgentCore). */
+export interface JsonCallTransport extends AgentTransport {
+  /**
+   * Send `payload` asking for JSON, and return the HTTP status and parsed body.
+   * @throws CliError when the agent is unreachable or the body is not JSON.
+   */
+  call(payload: unknown, options: TransportCallOptions): Promise<JsonCall>;
+}
+
+/** True when `transport` supports {@link JsonCallTransport.call}. */
+export function canCall(transport: AgentTransport): transport is JsonCallTransport {
+  return typeof (transport as Partial<JsonCallTransport>).call === 'function';
+}
