@@ -179,3 +179,21 @@ describe('invoke --api (API Gateway stand-in → bundled Lambda bridge → Agent
     expect(dataPlane.invocations.at(-1)!.sessionId).toBe(reply.session.runtime_session_id);
   });
 });
+
+describe('invoke --async and status through AgentCore', () => {
+  it('starts at once, then status (an {"action":"status"} invocation in the same session) waits for the result', async () => {
+    model.setScript(writeFile('async.txt', 'later\n', 2000));
+    const started = await invoke('--async', '--json', 'write async.txt');
+    expect(started.exitCode, String(started.stderr)).toBe(0);
+    const { runtime_session_id: session, status } = JSON.parse(String(started.stdout));
+    expect(status).toBe('running');
+    expect(dataPlane.invocations.at(-1)).toMatchObject({ sessionId: session, accept: 'application/json' });
+
+    const done = await runCli(['status', '--session', session, '--wait', '--json'], { cwd, env: env() });
+    expect(done.exitCode, String(done.stderr)).toBe(0);
+    expect(JSON.parse(String(done.stdout))).toMatchObject({ status: 'succeeded', runtime_session_id: session, response: { result: 'Created async.txt.' } });
+    const statusCalls = dataPlane.invocations.filter((i) => i.sessionId === session);
+    expect(statusCalls.length).toBeGreaterThanOrEqual(2); // the start, then at least one status request
+    expect(existsSync(join(server.workspaceRoot, session, 'async.txt'))).toBe(true);
+  });
+});
