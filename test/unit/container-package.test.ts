@@ -25,6 +25,8 @@ describe('container/package-lock.json', () => {
 
   it('the Dockerfile builds for linux/arm64 from that lock, as a non-root user, on port 8080', () => {
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY skills ./skills');
+    expect(dockerfile).toContain('SKILLS_DIR=/app/skills');
     expect(dockerfile.match(/^FROM --platform=linux\/arm64 /gm)).toHaveLength(2);
     expect(dockerfile).toContain('COPY package.json package-lock.json ./');
     expect(dockerfile).toContain('RUN npm ci');
