@@ -27,6 +27,7 @@ interface DeployFlags {
   context?: string;
   withApi?: boolean;
   skills?: string;
+  gitTokenSecret?: string;
 }
 
 export function deployCommand(): Command {
@@ -43,6 +44,7 @@ export function deployCommand(): Command {
     .option('--timeout <seconds>', 'give up waiting for the stack and runtime after this many seconds', positiveInt('--timeout'), 1800)
     .option('--with-api', 'also deploy the HTTP API (API Gateway + API key + Lambda bridge) once the runtime is READY')
     .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'))
+    .option('--git-token-secret <arn>', 'Secrets Manager secret with a Git token: lets the agent push its branch for invoke --repo (read by the runtime only)')
     .option('--skills <dir>', 'bundle Claude skills (<dir>/<name>/SKILL.md) into the image; validated before any build');
   addJsonOption(command);
   withExamples(command, [
@@ -64,6 +66,7 @@ export function deployCommand(): Command {
       model: flags.model,
       idleTimeout: flags.idleTimeout,
       maxLifetime: flags.maxLifetime,
+      gitTokenSecret: flags.gitTokenSecret,
       withApi: flags.withApi,
       json: flags.json,
     });

@@ -37,6 +37,7 @@ export const settingsSchema = z
     idleTimeout: z.union([z.string(), z.number()]).optional(),
     maxLifetime: z.union([z.string(), z.number()]).optional(),
     withApi: z.boolean().optional(),
+    gitTokenSecret: z.string().min(1).optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -55,6 +56,8 @@ export interface ResolvedConfig {
   idleTimeout?: string | number;
   maxLifetime?: string | number;
   withApi?: boolean;
+  /** Secrets Manager secret ARN of a Git token the deployed agent may push with. */
+  gitTokenSecret?: string;
   /** The layer each set value came from. */
   sources: Partial<Record<keyof Settings, Source>>;
 }

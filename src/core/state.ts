@@ -32,6 +32,8 @@ export const deploymentStateSchema = z.object({
       keyId: z.string().optional(),
     })
     .optional(),
+  /** Secrets Manager secret with the Git token the agent pushes with (deploy --git-token-secret). */
+  gitTokenSecretArn: z.string().optional(),
   lifecycle: z
     .object({
       idleRuntimeSessionTimeout: z.number().optional(),

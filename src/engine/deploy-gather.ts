@@ -10,6 +10,7 @@ import { imageTagExists } from '../aws/ecr.js';
 import { findRuntimeByName, getRuntime } from '../aws/runtime.js';
 import type { PollOptions } from '../aws/wait.js';
 import { defaultStackName, type ResolvedConfig } from '../core/config.js';
+import { UsageError } from '../core/errors.js';
 import type { DeploymentState } from '../core/state.js';
 import { lifecycleFromSettings, type LifecycleSettings } from '../core/duration.js';
 import { resolveModelId } from '../core/model.js';
@@ -27,6 +28,8 @@ export interface DeployTarget {
   repositoryName: string;
   model: string;
   lifecycle?: LifecycleSettings;
+  /** Git token secret for repository pushes (flag/config, else the previous deployment's). */
+  gitTokenSecretArn?: string;
 }
 
 /**
@@ -48,7 +51,24 @@ export function resolveTarget(config: ResolvedConfig, region: string, state?: De
     repositoryName: repositoryNameForStack(stackName),
     model: resolveModelId(region, config.model ?? sameAgent?.model),
     lifecycle: lifecycleFromSettings(config.idleTimeout, config.maxLifetime),
+    gitTokenSecretArn: validateSecretArn(config.gitTokenSecret, region) ?? sameAgent?.gitTokenSecretArn,
   };
+}
+
+/**
+ * A Secrets Manager secret ARN in the deploy region, or undefined when none is given.
+ * @throws UsageError for anything else (the runtime reads it with GetSecretValue in its own region).
+ */
+export function validateSecretArn(arn: string | undefined, region: string): string | undefined {
+  if (!arn) return undefined;
+  const match = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.exec(arn);
+  if (!match || match[1] !== region) {
+    throw new UsageError(`--git-token-secret must be a Secrets Manager secret ARN in ${region}, got "${arn}".`, {
+      hint: 'e.g. arn:aws:secretsmanager:us-east-1:123456789012:secret:github-token-AbCdEf (aws secretsmanager describe-secret --secret-id <name>)',
+      code: 'BAD_SECRET_ARN',
+    });
+  }
+  return arn;
 }
 
 /**
@@ -67,6 +87,7 @@ export function runtimeConfig(target: DeployTarget, outputs: Record<string, stri
       AWS_REGION: target.region,
       ANTHROPIC_MODEL: target.model,
       OUTPUT_BUCKET_NAME: bucket,
+      ...(target.gitTokenSecretArn ? { GIT_TOKEN_SECRET_ARN: target.gitTokenSecretArn } : {}),
     },
     ...(target.lifecycle ? { lifecycle: target.lifecycle } : {}),
   };
@@ -94,7 +115,12 @@ export async function gatherDeploy(
   const desired: DesiredStack = {
     name: target.stackName,
     templateBody,
-    parameters: { AgentName: target.runtimeName, RepositoryName: target.repositoryName, ...sources.stackParameters },
+    parameters: {
+      AgentName: target.runtimeName,
+      RepositoryName: target.repositoryName,
+      ...(target.gitTokenSecretArn ? { GitTokenSecretArn: target.gitTokenSecretArn } : {}),
+      ...sources.stackParameters,
+    },
   };
   const described = await describeStack(clients, target.stackName);
   let current: CurrentStack | undefined = described;

@@ -31,6 +31,7 @@ export function deploymentState(previous: DeploymentState | undefined, applied: 
         ? { api: previous.api }
         : {}),
     ...(applied.lifecycle ? { lifecycle: applied.lifecycle } : {}),
+    ...(target.gitTokenSecretArn ? { gitTokenSecretArn: target.gitTokenSecretArn } : {}),
     createdAt: same ? previous.createdAt : now.toISOString(),
     updatedAt: now.toISOString(),
   };

@@ -65,7 +65,13 @@ describe('templates/infrastructure.yaml', () => {
     expect(trust.Principal.Service).toBe('bedrock-agentcore.amazonaws.com');
     expect(trust.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
     expect(trust.Condition.ArnLike['aws:SourceArn']).toBeDefined();
-    const statements = role.Policies[0].PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
+    const all = role.Policies[0].PolicyDocument.Statement as Array<Record<string, unknown>>;
+    // The Git token statement exists only with deploy --git-token-secret (Fn::If … AWS::NoValue).
+    const conditional = all.filter((s) => 'Fn::If' in s);
+    expect(conditional).toEqual([
+      { 'Fn::If': ['HasGitTokenSecret', { Sid: 'GitTokenSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'GitTokenSecretArn' } }, { Ref: 'AWS::NoValue' }] },
+    ]);
+    const statements = all.filter((s) => !('Fn::If' in s)) as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions).toEqual(
       expect.arrayContaining([
