@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
+import { createBareRepo, git } from '../support/git-repo.js';
 import { newSessionId, postInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
@@ -95,15 +96,7 @@ describe('skills', () => {
 
 describe('repository workspaces', () => {
   it('clones, works on agentcore/<session>, and returns a patch that applies cleanly to the base', async () => {
-    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
-    const seed = join(temp, 'seed');
-    mkdirSync(seed);
-    git(seed, 'init', '-q');
-    writeFileSync(join(seed, 'README.md'), '# demo\n');
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '-qm', 'initial');
-    const bare = join(temp, 'demo.git');
-    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+    const bare = createBareRepo(temp, { 'README.md': '# demo\n' }, 'demo');
 
     const session = newSessionId('repo');
     model.setScript([(r) => toolTurn([write(join(workingDirectory(r), 'src', 'feature.py'), 'def feature():\n    return 42\n')]), textTurn('Feature added.')]);

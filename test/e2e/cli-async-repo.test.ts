@@ -3,13 +3,13 @@
  * `invoke --transcript`, `invoke --repo` — against the real agent server (real Claude Code,
  * scripted model) and moto S3.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { runCli } from '../support/cli.js';
+import { createBareRepo } from '../support/git-repo.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket } from '../support/s3-bucket.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
@@ -32,7 +32,10 @@ afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-const cli = (args: string[]) => runCli(args, { cwd, env: { ...moto.env, PATH: process.env.PATH } });
+async function cli(args: string[]): Promise<{ exitCode?: number; stdout: string; stderr: string }> {
+  const run = await runCli(args, { cwd, env: { ...moto.env, PATH: process.env.PATH } });
+  return { exitCode: run.exitCode, stdout: String(run.stdout), stderr: String(run.stderr) };
+}
 
 describe('invoke --async, status, download', () => {
   it('starts, reports running, waits for success, and the outputs download', async () => {
@@ -91,15 +94,7 @@ describe('invoke --transcript', () => {
 
 describe('invoke --repo', () => {
   it('returns the patch and the changed files of the clone', async () => {
-    const git = (dir: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, encoding: 'utf8' });
-    const seed = join(cwd, 'seed');
-    mkdirSync(seed);
-    git(seed, 'init', '-q');
-    writeFileSync(join(seed, 'app.py'), 'print(1)\n');
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '-qm', 'one');
-    const bare = join(cwd, 'repo.git');
-    execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
+    const bare = createBareRepo(cwd, { 'app.py': 'print(1)\n' });
     model.setScript([(r) => toolTurn([write(join(workingDirectory(r), 'app.py'), 'print(2)\n')]), textTurn('Changed app.py.')]);
     const run = await cli(['invoke', '--local', '--url', server.url, '--json', '--repo', `file://${bare}`, '--branch', 'main', 'bump the number']);
     expect(run.exitCode, run.stderr).toBe(0);

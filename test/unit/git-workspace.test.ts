@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitWorkspace, parseNameStatus, repoUrlProblem, workBranchName } from '../../container/src/git-workspace.js';
 import { createRedactor } from '../../container/src/redact.js';
+import { createBareRepo, git } from '../support/git-repo.js';
 
 const temps: string[] = [];
 function temp(): string {
@@ -16,21 +17,9 @@ afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
-
 /** A bare repository with one commit on `main` (README.md, src/app.py). */
 function bareRepo(): string {
-  const seed = temp();
-  git(seed, 'init', '-q');
-  mkdirSync(join(seed, 'src'));
-  writeFileSync(join(seed, 'README.md'), '# demo\n');
-  writeFileSync(join(seed, 'src', 'app.py'), 'print("v1")\n');
-  git(seed, 'add', '-A');
-  git(seed, 'commit', '-qm', 'initial');
-  const bare = join(temp(), 'demo.git');
-  execFileSync('git', ['clone', '-q', '--bare', seed, bare]);
-  return bare;
+  return createBareRepo(temp(), { 'README.md': '# demo\n', 'src/app.py': 'print("v1")\n' }, 'demo');
 }
 
 describe('repoUrlProblem', () => {

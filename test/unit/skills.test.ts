@@ -26,26 +26,29 @@ describe('parseSkill', () => {
   });
 });
 
-describe('loadSkills', () => {
-  const temps: string[] = [];
-  afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-  function skillsDir(files: Record<string, string>): string {
-    const root = mkdtempSync(join(tmpdir(), 'skills-'));
-    temps.push(root);
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(join(root, path, '..'), { recursive: true });
-      writeFileSync(join(root, path), content);
-    }
-    return root;
+const temps: string[] = [];
+afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A temp directory holding `files` (relative path → content). */
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'skills-'));
+  temps.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
   }
+  return root;
+}
+
+describe('loadSkills', () => {
 
   it('loads every skill, sorted', async () => {
-    const root = skillsDir({ 'pdf-report/SKILL.md': good, 'a-skill/SKILL.md': '---\nname: a-skill\ndescription: A.\n---\n' });
+    const root = tree({ 'pdf-report/SKILL.md': good, 'a-skill/SKILL.md': '---\nname: a-skill\ndescription: A.\n---\n' });
     expect((await loadSkills(root)).map((s) => s.name)).toEqual(['a-skill', 'pdf-report']);
   });
 
   it('lists every problem at once', async () => {
-    const root = skillsDir({ 'pdf-report/SKILL.md': good, 'empty/README.md': 'x', 'bad/SKILL.md': '---\nname: bad\n---\n' });
+    const root = tree({ 'pdf-report/SKILL.md': good, 'empty/README.md': 'x', 'bad/SKILL.md': '---\nname: bad\n---\n' });
     const error = await loadSkills(root).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toContain('empty/SKILL.md is missing.');
@@ -60,17 +63,6 @@ describe('loadSkills', () => {
 });
 
 describe('stageContextWithSkills', () => {
-  const temps: string[] = [];
-  afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-  function tree(files: Record<string, string>): string {
-    const root = mkdtempSync(join(tmpdir(), 'ctx-'));
-    temps.push(root);
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(join(root, path, '..'), { recursive: true });
-      writeFileSync(join(root, path), content);
-    }
-    return root;
-  }
 
   it('copies the context as docker sends it plus skills/, and the tag follows the skills', async () => {
     const context = tree({ Dockerfile: 'FROM node:20\n', 'src/main.ts': 'x', 'node_modules/big/index.js': 'y', '.dockerignore': 'secret.env\n', 'secret.env': 'K=V', 'skills/README.md': 'placeholder' });
