@@ -94,6 +94,18 @@ describe('GitWorkspace with a local bare repository', () => {
     expect(third.patch).toBe(second.patch);
   });
 
+  it('with a token, pushes the work branch to the remote', async () => {
+    const bare = bareRepo();
+    const workspace = temp();
+    const ws = new GitWorkspace(workspace, { token: 'token-for-push-0123', redact: createRedactor({}) });
+    const spec = { repo: `file://${bare}` };
+    const state = await ws.prepare(spec, 'sess-push');
+    writeFileSync(join(workspace, 'pushed.txt'), 'yes\n');
+    const result = await ws.finish(state, 'agent: push me', spec);
+    expect(result.pushed).toBe(true);
+    expect(git(bare, 'log', '--format=%s', 'agentcore/sess-push').trim().split('\n')[0]).toBe('agent: push me');
+  });
+
   it('reports a missing base clearly', async () => {
     const bare = bareRepo();
     const ws = new GitWorkspace(temp(), { redact: createRedactor({}) });
