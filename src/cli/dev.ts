@@ -3,9 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { runDev } from '../engine/dev.js';
-import { LOCAL_WORKSPACE_ROOT } from '../engine/local-server.js';
-import { loadSkills } from '../engine/skills.js';
+import { LOCAL_WORKSPACE_ROOT } from '../core/local-defaults.js';
 import { createContext } from './context.js';
 import { positiveInt, withExamples } from './options.js';
 
@@ -25,6 +23,8 @@ export function devCommand(): Command {
   ]);
   return command.action(async (flags: { port: number; host: string; workspaceRoot: string; skills?: string }) => {
     const ctx = await createContext({});
+    // Loaded when the command runs, so other commands' start-up does not pay for them.
+    const [{ runDev }, { loadSkills }] = await Promise.all([import('../engine/dev.js'), import('../engine/skills.js')]);
     const skillsDir = flags.skills ?? ctx.config.skills;
     let env = ctx.env;
     if (skillsDir) {

@@ -8,9 +8,9 @@ import { parseDuration } from '../core/duration.js';
 import { CliError, ExitCode, UsageError } from '../core/errors.js';
 import { parsePermissionMode } from '../core/permission-mode.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
+import { DEFAULT_LOCAL_URL, LOCAL_WORKSPACE_ROOT } from '../core/local-defaults.js';
 import { invokeAgent } from '../engine/invoke.js';
-import { connectLocalAgent } from '../engine/local-agent.js';
-import { isAgentListening, LOCAL_WORKSPACE_ROOT, type LocalServer } from '../engine/local-server.js';
+import type { LocalServer } from '../engine/local-server.js';
 import type { AgentTransport } from '../engine/transports/transport.js';
 import type { IoHost } from '../io/host.js';
 import { activityText, formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
@@ -42,7 +42,7 @@ export interface InvokeFlags {
   base?: string;
 }
 
-export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8080';
+export { DEFAULT_LOCAL_URL };
 
 export function invokeCommand(): Command {
   const command = new Command('invoke')
@@ -99,6 +99,7 @@ export async function resolveTransport(flags: InvokeFlags, ctx: CommandContext):
     return { transport, cleanup: async () => undefined };
   }
   const { io } = ctx;
+  const { connectLocalAgent } = await import('../engine/local-agent.js');
   const agent = await connectLocalAgent({
     url: flags.url,
     env: ctx.env,
@@ -132,7 +133,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
     sessionId: flags.session,
     repo: flags.repo ? { url: flags.repo, branch: flags.branch, base: flags.base } : undefined,
   };
-  if (flags.async && flags.local && !(await isAgentListening(flags.url))) {
+  if (flags.async && flags.local && !(await (await import('../engine/local-server.js')).isAgentListening(flags.url))) {
     // A server started for this call would stop, and abort the run, when the command returns.
     throw new UsageError(`--async needs an agent server that outlives this command: nothing listens at ${flags.url}.`, {
       hint: 'Start one with `agentcore-claude dev` (in another terminal), then invoke --local --async.',

@@ -3,7 +3,6 @@
  */
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { listSessions, removeSession } from '../engine/sessions.js';
 import { createContext, type CommandContext } from './context.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
@@ -36,6 +35,7 @@ export function sessionsCommand(): Command {
 
   const list = withCommon(new Command('list').description('List saved sessions, most recent first')).action(async (flags: Flags) => {
     const ctx = await createContext(flags);
+    const { listSessions } = await import('../engine/sessions.js');
     const records = await listSessions(ctx.aws().s3(), bucketOf(ctx, flags));
     if (ctx.io.json) return ctx.io.result({ sessions: records });
     if (records.length === 0) return ctx.io.info('No saved sessions yet. Start one with `agentcore-claude invoke "task"`.');
@@ -49,6 +49,7 @@ export function sessionsCommand(): Command {
   const rm = withCommon(new Command('rm').description('Delete a saved session (its archive and record)').argument('<id>', 'runtime session id')).action(
     async (id: string, flags: Flags) => {
       const ctx = await createContext(flags);
+      const { removeSession } = await import('../engine/sessions.js');
       const deleted = await removeSession(ctx.aws().s3(), bucketOf(ctx, flags), id);
       if (ctx.io.json) return ctx.io.result({ deleted });
       ctx.io.info(`Deleted session ${id} (${deleted.join(', ')}).`);

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { CliError } from '../core/errors.js';
 
-/** Default workspace root for local runs: `.agentcore-claude/workspaces` in the current directory. */
-export const LOCAL_WORKSPACE_ROOT = '.agentcore-claude/workspaces';
+export { LOCAL_WORKSPACE_ROOT } from '../core/local-defaults.js';
 
 /** Path of the built agent server inside this package. */
 export function agentServerEntry(): string {
