@@ -4,14 +4,15 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { requireClaudeBinary } from './claude-binary.js';
+import { BIN, REPO_ROOT } from './cli.js';
 import { freePort, waitForHttp } from './ports.js';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export { REPO_ROOT };
 export const SERVER_MAIN = join(REPO_ROOT, 'container/dist/main.js');
-export const CLI_BIN = join(REPO_ROOT, 'bin/agentcore-claude.js');
+export const CLI_BIN = BIN;
 
 export interface RunningAgentServer {
   url: string;

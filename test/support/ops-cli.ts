@@ -4,11 +4,11 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { execa, type Options } from 'execa';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { BIN, REPO_ROOT } from './cli.js';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-export const BIN = join(REPO_ROOT, 'bin/agentcore-claude.js');
+export { BIN, REPO_ROOT };
 
 /** Throw unless `npm run build` has produced dist/cli/main.js. */
 export function requireBuiltBinary(): void {
@@ -22,16 +22,13 @@ export function cliEnv(motoEnv: Record<string, string>, extra: Record<string, st
   return { ...motoEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1', ...extra };
 }
 
-/** Run the binary in `cwd`; never rejects (check `exitCode`). stdin is closed (not a TTY). */
-export function runCli(args: string[], options: { cwd: string; env: Record<string, string> } & Pick<Options, 'timeout'>) {
-  return execa('node', [BIN, ...args], {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
-    reject: false,
-    stdin: 'ignore',
-    timeout: options.timeout ?? 60_000,
-  });
+/**
+ * Run the binary in `cwd` with exactly the given environment on top of this process's (unlike
+ * cli.ts `runCli`, `CI` is not forced, so tests control it); never rejects (check `exitCode`).
+ * stdin is closed (not a TTY).
+ */
+export function runCli(args: string[], options: { cwd: string; env: Record<string, string>; timeout?: number }) {
+  return execa('node', [BIN, ...args], { cwd: options.cwd, env: options.env, reject: false, stdin: 'ignore', timeout: options.timeout ?? 60_000 });
 }
 
 /** A temp directory, removed by the returned `cleanup`. */
