@@ -2,8 +2,7 @@
  * `agentcore-claude sessions [list] | rm <id>` — the runtime sessions saved in the output bucket.
  */
 import { Command } from 'commander';
-import { UsageError } from '../core/errors.js';
-import { createContext, type CommandContext } from './context.js';
+import { createContext } from './context.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
 interface Flags {
@@ -13,15 +12,6 @@ interface Flags {
   profile?: string;
   name?: string;
   stackName?: string;
-}
-
-function bucketOf(ctx: CommandContext, flags: Flags): string {
-  const bucket = flags.bucket ?? ctx.state?.bucket;
-  if (bucket) return bucket;
-  throw new UsageError(`No output bucket: ${ctx.statePath} does not exist.`, {
-    hint: 'Run `agentcore-claude deploy` first, or pass --bucket <name>.',
-    code: 'NO_DEPLOYMENT',
-  });
 }
 
 function withCommon(command: Command): Command {
@@ -35,8 +25,8 @@ export function sessionsCommand(): Command {
 
   const list = withCommon(new Command('list').description('List saved sessions, most recent first')).action(async (flags: Flags) => {
     const ctx = await createContext(flags);
-    const { listSessions } = await import('../engine/sessions.js');
-    const records = await listSessions(ctx.aws().s3(), bucketOf(ctx, flags));
+    const [{ listSessions }, { resolveBucket }] = await Promise.all([import('../engine/sessions.js'), import('../engine/target.js')]);
+    const records = await listSessions(ctx.aws().s3(), await resolveBucket(ctx, flags.bucket));
     if (ctx.io.json) return ctx.io.result({ sessions: records });
     if (records.length === 0) return ctx.io.info('No saved sessions yet. Start one with `agentcore-claude invoke "task"`.');
     for (const r of records) {
@@ -49,8 +39,8 @@ export function sessionsCommand(): Command {
   const rm = withCommon(new Command('rm').description('Delete a saved session (its archive and record)').argument('<id>', 'runtime session id')).action(
     async (id: string, flags: Flags) => {
       const ctx = await createContext(flags);
-      const { removeSession } = await import('../engine/sessions.js');
-      const deleted = await removeSession(ctx.aws().s3(), bucketOf(ctx, flags), id);
+      const [{ removeSession }, { resolveBucket }] = await Promise.all([import('../engine/sessions.js'), import('../engine/target.js')]);
+      const deleted = await removeSession(ctx.aws().s3(), await resolveBucket(ctx, flags.bucket), id);
       if (ctx.io.json) return ctx.io.result({ deleted });
       ctx.io.info(`Deleted session ${id} (${deleted.join(', ')}).`);
     },

@@ -12,7 +12,8 @@ import { isInside, localPathFor, OUTPUTS_PREFIX } from '../core/output-keys.js';
 import { formatBytes, groupSessions, selectSessions, type OutputSession, type RefusedKey, type SessionFile } from '../core/sessions.js';
 import { askChoices } from '../io/prompt.js';
 import { isUpToDate, manifestKey, readManifest, writeManifest, type Manifest } from './download-manifest.js';
-import { liveStack, requireDeployment, STACK_OUTPUTS, stateMatches, type OpsContext } from './target.js';
+import { type OpsContext } from './target.js';
+export { resolveBucket } from './target.js';
 
 /** Default number of objects downloaded at once. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -49,24 +50,6 @@ export interface DownloadSummary {
   bytes: number;
 }
 
-/**
- * The bucket to read: `--bucket`, else deployment.json, else the stack output `OutputBucketName`.
- * @throws UsageError when none is known.
- */
-export async function resolveBucket(ctx: OpsContext, flag?: string): Promise<string> {
-  if (flag) return flag;
-  requireDeployment(ctx, ['--bucket <bucket>']);
-  if (stateMatches(ctx)) return ctx.state.bucket;
-  const stack = await liveStack(ctx);
-  const bucket = stack?.outputs[STACK_OUTPUTS.bucket] ?? ctx.state?.bucket;
-  if (!bucket) {
-    throw new UsageError(`Stack ${ctx.config.stackName} was not found or has no ${STACK_OUTPUTS.bucket} output.`, {
-      hint: 'Pass --bucket <bucket>, or check --stack-name/--region.',
-      code: 'NO_BUCKET',
-    });
-  }
-  return bucket;
-}
 
 /** The sessions in the bucket, newest first (for `--list` and the picker). */
 export async function listSessions(ctx: OpsContext, bucket: string): Promise<{ sessions: OutputSession[]; orphans: RefusedKey[] }> {

@@ -89,3 +89,22 @@ export async function liveStack(ctx: OpsContext): Promise<StackStatus | undefine
   const { stackStatus } = await import('../aws/stack-ops.js');
   return stackStatus(ctx.aws(), stackNameOf(ctx));
 }
+
+/**
+ * The bucket to read: `--bucket`, else deployment.json, else the stack output `OutputBucketName`.
+ * @throws UsageError when none is known.
+ */
+export async function resolveBucket(ctx: OpsContext, flag?: string): Promise<string> {
+  if (flag) return flag;
+  requireDeployment(ctx, ['--bucket <bucket>']);
+  if (stateMatches(ctx)) return ctx.state.bucket;
+  const stack = await liveStack(ctx);
+  const bucket = stack?.outputs[STACK_OUTPUTS.bucket] ?? ctx.state?.bucket;
+  if (!bucket) {
+    throw new UsageError(`Stack ${ctx.config.stackName} was not found or has no ${STACK_OUTPUTS.bucket} output.`, {
+      hint: 'Pass --bucket <bucket>, or check --stack-name/--region.',
+      code: 'NO_BUCKET',
+    });
+  }
+  return bucket;
+}
