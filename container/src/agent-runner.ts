@@ -5,9 +5,12 @@
  * `agentEnvironment`), the permission mode, auto-approved tools and turn limit of the request, and
  * an AbortController tied to `signal`. Its stderr is captured (last {@link STDERR_TAIL_CHARS}
  * characters) so a failure carries the reason — the original scripts' hardest-won lesson.
- * `resume` continues an earlier Claude session (same `cwd` and config dir needed).
+ * `resume` continues an earlier Claude session (same `cwd` and config dir needed). Claude Code runs
+ * in its own process group, as the agent's user when isolation is on (agent-user.ts); the group is
+ * killed when the run ends, so nothing the agent started outlives it.
  */
 import { query, type SDKMessage, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import { agentSpawner, killGroup, type AgentIdentity } from './agent-user.js';
 import type { PermissionMode } from './payload.js';
 
 /** Characters of the process's stderr kept for error reports. */
@@ -32,6 +35,8 @@ export interface AgentRun {
   onMessage?: (message: SDKMessage) => void;
   /** Path of the Claude Code executable; default: the SDK's platform package. */
   executable?: string;
+  /** The user Claude Code runs as (see agent-user.ts); default: the server's own. */
+  identity?: AgentIdentity;
 }
 
 export interface AgentRunResult {
@@ -54,6 +59,10 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
   else run.signal.addEventListener('abort', onAbort, { once: true });
   let result: SDKResultMessage | undefined;
   let claudeSessionId: string | undefined;
+  let pid: number | undefined;
+  const onStderr = (data: string): void => {
+    stderr = (stderr + data).slice(-STDERR_TAIL_CHARS);
+  };
   try {
     const messages = query({
       prompt: run.prompt,
@@ -70,9 +79,7 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
         abortController,
         systemPrompt: { type: 'preset', preset: 'claude_code' },
         pathToClaudeCodeExecutable: run.executable,
-        stderr: (data: string) => {
-          stderr = (stderr + data).slice(-STDERR_TAIL_CHARS);
-        },
+        spawnClaudeCodeProcess: agentSpawner(run.identity, onStderr, (spawned) => (pid = spawned)),
       },
     });
     for await (const message of messages) {
@@ -89,6 +96,8 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
     return { result, claudeSessionId, failure: { message, stderrTail: stderr }, stderrTail: stderr };
   } finally {
     run.signal.removeEventListener('abort', onAbort);
+    // Whatever the agent left running (background shells, servers) ends with its run.
+    killGroup(pid);
   }
 }
 

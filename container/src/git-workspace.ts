@@ -4,12 +4,15 @@
  * the base (`changes.patch`, `git format-patch` output that `git am` applies) and a summary.
  *
  * The token (`GIT_TOKEN`, or a Secrets Manager secret resolved at start-up) is passed to git
- * only as an HTTP header for the one command that needs it (`-c http.extraHeader=…`): it never
- * enters the remote URL, `.git/config`, the patch, or error messages (they are redacted).
+ * only as an HTTP header, through the environment of the server-run commands that need it: it
+ * never enters an argv, the remote URL, `.git/config`, the patch, or error messages (redacted).
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { giveToAgent, type AgentIdentity } from './agent-user.js';
 import type { Redactor } from './redact.js';
 
 /** Where the agent's repository work comes from; the payload's `repo`, `branch`, `base`. */
@@ -50,6 +53,8 @@ export interface RepoResult {
 /** Config key under which the base SHA is kept in the clone's `.git/config`. */
 const BASE_KEY = 'agentcore.base';
 const AUTHOR = ['-c', 'user.name=agentcore-claude', '-c', 'user.email=agent@agentcore-claude.invalid'];
+/** A full commit id (SHA-1 or SHA-256). */
+const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
  * Why a repository URL is refused, or `undefined` when accepted: only `https://` and `file://`
@@ -80,42 +85,56 @@ export function workBranchName(sessionId: string): string {
   return `agentcore/${cleaned || 'session'}`;
 }
 
+export interface GitWorkspaceOptions {
+  token?: string;
+  redact: Redactor;
+  /** The agent's user (agent-user.ts): Git commands inside the agent's workspace run as it. */
+  identity?: AgentIdentity;
+}
+
+/**
+ * Trust boundary: the server runs Git itself only where it controls the repository — the fresh
+ * clone (before the agent ever sees it) and a private bare repository it pushes from. Everything
+ * in the agent's workspace after that (`add`, `commit`, `format-patch`, `bundle`) runs as the
+ * agent's user with a minimal environment, because the agent controls `.git/config` and hooks
+ * (`core.fsmonitor`, filters, `core.hooksPath` all run commands). The token never appears in an
+ * argv (other users can read `/proc/<pid>/cmdline`): it reaches Git through `GIT_CONFIG_*`
+ * environment variables of server-run commands only. Every ref or URL from the payload follows
+ * `--end-of-options` or `--`.
+ */
 export class GitWorkspace {
   constructor(
     private readonly dir: string,
-    private readonly options: { token?: string; redact: Redactor },
+    private readonly options: GitWorkspaceOptions,
   ) {}
 
   /**
    * Clone `spec.repo` into the workspace (unless it already holds the clone from an earlier
-   * invocation of this session) and check out the work branch.
+   * invocation of this session), check out the work branch, add `exclude` patterns to
+   * `.git/info/exclude`, and hand the clone to the agent's user.
    * @throws Error with git's redacted stderr when cloning or checkout fails.
    */
-  async prepare(spec: RepoSpec, sessionId: string): Promise<RepoState> {
+  async prepare(spec: RepoSpec, sessionId: string, exclude: readonly string[] = []): Promise<RepoState> {
     const problem = repoUrlProblem(spec.repo);
     if (problem) throw new Error(`repo ${problem}`);
     const workBranch = workBranchName(sessionId);
-    const existing = await this.git(['rev-parse', '--is-inside-work-tree'], { reject: false });
-    if (existing.exitCode === 0 && existing.stdout.trim() === 'true') {
-      const base = await this.git(['config', '--get', BASE_KEY]);
-      return { workBranch, baseSha: base.stdout.trim(), cloned: false };
+    if (existsSync(join(this.dir, '.git'))) {
+      const top = await this.agentGit(['rev-parse', '--show-toplevel'], { reject: false });
+      if (top.exitCode === 0 && top.stdout.trim() === this.dir) {
+        const base = (await this.agentGit(['config', '--get', BASE_KEY], { reject: false })).stdout.trim();
+        if (!COMMIT_ID.test(base)) throw new Error(`the clone's ${BASE_KEY} is missing or not a commit id`);
+        return { workBranch, baseSha: base, cloned: false };
+      }
     }
-    const clone = ['clone', '--no-tags', ...(spec.branch ? ['--branch', spec.branch] : []), spec.repo, '.'];
-    await this.git(this.withToken(clone, spec.repo));
+    const clone = ['clone', '-q', '--no-tags', ...(spec.branch ? ['--branch', spec.branch] : []), '--', spec.repo, '.'];
+    await this.serverGit(clone, { token: this.tokenFor(spec.repo) });
     const baseRef = spec.base ? await this.resolveBase(spec) : 'HEAD';
-    const baseSha = (await this.git(['rev-parse', `${baseRef}^{commit}`])).stdout.trim();
-    await this.git(['config', BASE_KEY, baseSha]);
-    await this.git(['checkout', '-B', workBranch]);
+    const baseSha = (await this.serverGit(['rev-parse', '--verify', '--end-of-options', `${baseRef}^{commit}`])).stdout.trim();
+    await this.serverGit(['config', BASE_KEY, baseSha]);
+    await this.serverGit(['checkout', '-q', '-B', workBranch]);
+    if (exclude.length > 0) await appendFile(join(this.dir, '.git', 'info', 'exclude'), `${exclude.join('\n')}\n`);
+    await giveToAgent(this.options.identity, [this.dir]);
     return { workBranch, baseSha, cloned: true };
-  }
-
-  /** Add patterns to the clone's `.git/info/exclude` (idempotent): files Git should never commit. */
-  async exclude(patterns: readonly string[]): Promise<void> {
-    const path = join(this.dir, '.git', 'info', 'exclude');
-    await mkdir(dirname(path), { recursive: true });
-    const current = await readFile(path, 'utf8').catch(() => '');
-    const missing = patterns.filter((p) => !current.split('\n').includes(p));
-    if (missing.length > 0) await appendFile(path, `${current && !current.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
   }
 
   /**
@@ -123,54 +142,97 @@ export class GitWorkspace {
    * the list of changed files; push the work branch when a token is configured.
    */
   async finish(state: RepoState, message: string, spec: RepoSpec): Promise<RepoResult> {
-    await this.git(['add', '-A']);
-    const staged = await this.git(['diff', '--cached', '--quiet'], { reject: false });
+    await this.agentGit(['add', '-A']);
+    const staged = await this.agentGit(['diff', '--cached', '--quiet'], { reject: false });
     let commit: string | undefined;
     if (staged.exitCode === 1) {
-      await this.git([...AUTHOR, 'commit', '--no-verify', '-q', '-m', message]);
-      commit = (await this.git(['rev-parse', 'HEAD'])).stdout.trim();
+      await this.agentGit([...AUTHOR, 'commit', '--no-verify', '-q', '-m', message]);
+      commit = (await this.agentGit(['rev-parse', 'HEAD'])).stdout.trim();
     }
     const range = `${state.baseSha}..HEAD`;
-    const patch = (await this.git([...AUTHOR, 'format-patch', '--stdout', range])).stdout;
-    const names = (await this.git(['diff', '--name-status', '-z', state.baseSha, 'HEAD'])).stdout;
+    const patch = (await this.agentGit([...AUTHOR, 'format-patch', '--stdout', range])).stdout;
+    const names = (await this.agentGit(['diff', '--name-status', '-z', state.baseSha, 'HEAD'])).stdout;
     let pushed = false;
     if (this.options.token && commit) {
-      await this.git(this.withToken(['push', '-q', '-u', 'origin', `HEAD:refs/heads/${state.workBranch}`], spec.repo));
+      await this.push(state.workBranch, spec.repo);
       pushed = true;
     }
     return { patch: patch ? `${patch}\n` : '', changedFiles: parseNameStatus(names), commit, pushed };
   }
 
+  /**
+   * Push the agent's HEAD to `refs/heads/<workBranch>`: the agent's repository is exported as a
+   * bundle (plain data) and fetched into a private bare repository the server controls, which is
+   * what talks to the remote with the token.
+   */
+  private async push(workBranch: string, url: string): Promise<void> {
+    const bundle = await this.agentGit(['bundle', 'create', '-', 'HEAD'], { encoding: 'buffer' });
+    const scratch = await mkdtemp(join(tmpdir(), 'agentcore-push-'));
+    try {
+      const bundleFile = join(scratch, 'work.bundle');
+      await writeFile(bundleFile, bundle.stdoutBuffer ?? Buffer.alloc(0), { mode: 0o600 });
+      const bare = join(scratch, 'repo.git');
+      await this.serverGit(['init', '-q', '--bare', '--', bare], { cwd: scratch });
+      await this.serverGit(['fetch', '-q', '--', bundleFile, `HEAD:refs/heads/${workBranch}`], { cwd: bare });
+      await this.serverGit(['push', '-q', '--', url, `refs/heads/${workBranch}:refs/heads/${workBranch}`], { cwd: bare, token: this.tokenFor(url) });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
   private async resolveBase(spec: RepoSpec): Promise<string> {
     const base = spec.base!;
-    await this.git(this.withToken(['fetch', '-q', 'origin', base], spec.repo), { reject: false });
+    await this.serverGit(['fetch', '-q', '--end-of-options', 'origin', base], { reject: false, token: this.tokenFor(spec.repo) });
     for (const candidate of [`origin/${base}`, base, 'FETCH_HEAD']) {
-      const found = await this.git(['rev-parse', '--verify', '-q', `${candidate}^{commit}`], { reject: false });
+      const found = await this.serverGit(['rev-parse', '--verify', '-q', '--end-of-options', `${candidate}^{commit}`], { reject: false });
       if (found.exitCode === 0) return found.stdout.trim();
     }
     throw new Error(`base "${base}" is not a branch, tag or commit of ${spec.repo}`);
   }
 
-  private withToken(args: string[], url: string): string[] {
-    const token = this.options.token;
-    if (!token || !url.startsWith('https:')) return args;
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-    return ['-c', `http.extraHeader=Authorization: Basic ${basic}`, ...args];
+  private tokenFor(url: string): string | undefined {
+    return this.options.token && url.startsWith('https:') ? this.options.token : undefined;
   }
 
-  private async git(args: string[], opts: { reject?: boolean } = {}) {
+  /** Git run by the server (repositories it controls), the token passed by environment only. */
+  private serverGit(args: string[], opts: { reject?: boolean; token?: string; cwd?: string } = {}) {
+    const auth = opts.token
+      ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${opts.token}`).toString('base64')}` }
+      : {};
+    const cwd = opts.cwd ?? this.dir;
+    return this.run(['-c', `safe.directory=${cwd}`, ...args], { cwd, reject: opts.reject, env: { ...process.env, ...auth } });
+  }
+
+  /** Git run as the agent's user inside its workspace, with nothing of the server's environment. */
+  private agentGit(args: string[], opts: { reject?: boolean; encoding?: 'buffer' } = {}) {
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: this.dir,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+    };
+    const identity = this.options.identity;
+    return this.run(args, { cwd: this.dir, reject: opts.reject, env, encoding: opts.encoding, ...(identity ? { uid: identity.uid, gid: identity.gid } : {}) });
+  }
+
+  private async run(args: string[], opts: { cwd: string; reject?: boolean; env: NodeJS.ProcessEnv; encoding?: 'buffer'; uid?: number; gid?: number }) {
     const result = await execa('git', args, {
-      cwd: this.dir,
+      cwd: opts.cwd,
       reject: false,
       stripFinalNewline: false,
-      env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true' },
+      extendEnv: false,
+      // The workspace root may itself sit inside a Git project (dev): never look above the workspace.
+      env: { ...opts.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', GIT_CEILING_DIRECTORIES: dirname(this.dir) },
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
     });
     if (result.exitCode !== 0 && opts.reject !== false) {
       const redacted = this.options.redact(String(result.stderr).trim());
-      const shown = args.filter((a, i) => !a.startsWith('http.extraHeader=') && !(a === '-c' && args[i + 1]?.startsWith('http.extraHeader='))).join(' ');
-      throw new Error(`git ${shown} failed (exit ${result.exitCode}): ${redacted}`);
+      throw new Error(`git ${args.filter((a) => !a.startsWith('safe.directory=') && a !== '-c').join(' ')} failed (exit ${result.exitCode}): ${redacted}`);
     }
-    return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+    const raw: unknown = result.stdout;
+    const stdoutBuffer = raw instanceof Uint8Array ? Buffer.from(raw) : undefined;
+    return { exitCode: result.exitCode ?? 1, stdout: stdoutBuffer ? '' : String(raw), stdoutBuffer, stderr: String(result.stderr) };
   }
 }
 

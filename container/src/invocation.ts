@@ -5,25 +5,25 @@
  * session save, response. Streams progress through `emit`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { runAgent } from './agent-runner.js';
+import { giveToAgent, type AgentIdentity } from './agent-user.js';
+import { artifactPath, collectChanges, deliver, PATCH_FILE, scrubChanged } from './delivery.js';
 import { EventMapper, type AgentEvent } from './events.js';
 import { GitWorkspace, type RepoResult, type RepoState } from './git-workspace.js';
 import { agentEnvironment, type ModelAccess } from './model-access.js';
-import { consoleUrl, outputPrefix } from './output-prefix.js';
+import { outputPrefix } from './output-prefix.js';
 import type { InvocationRequest } from './payload.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { sessionInfo, type AgentResponse, type OutputLocation, type ResponseFile } from './response.js';
+import { sessionInfo, type AgentResponse } from './response.js';
 import type { SessionStore } from './session-store.js';
 import { installSkills, WORKSPACE_SKILLS_DIR } from './skills.js';
 import { TRANSCRIPT_FILE, TranscriptWriter } from './transcript.js';
-import { uploadFiles, type UploadedFile, type UploadError } from './uploader.js';
-import { changedFiles, sessionDirName, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
+import { sessionDirName, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
 
-/** Name of the patch in an invocation's outputs when it worked on a repository. */
-export const PATCH_FILE = 'changes.patch';
+export { PATCH_FILE };
 /** Environment variables the agent's own process never gets (they stay with the server). */
 const SERVER_ONLY_VARIABLES = ['GIT_TOKEN', 'GIT_TOKEN_SECRET_ARN'];
 
@@ -45,6 +45,8 @@ export interface InvocationEnvironment {
   gitToken?: string;
   /** Removes secrets from transcripts and errors; default: from `env` (+ the Git token). */
   redact?: Redactor;
+  /** The agent's own user (agent-user.ts); absent → the agent runs as the server's user. */
+  identity?: AgentIdentity;
 }
 
 /** Run one invocation. Never throws for agent or upload failures: they are in the reply. */
@@ -57,7 +59,7 @@ export async function runInvocation(
   invocationId: string = randomUUID(),
 ): Promise<AgentResponse> {
   const startedAt = new Date();
-  const dirs = await sessionDirs(envt.workspaceRoot, runtimeSessionId);
+  const dirs = await sessionDirs(envt.workspaceRoot, runtimeSessionId, envt.identity);
   emit({ type: 'start', runtime_session_id: runtimeSessionId, invocation_id: invocationId, workspace: dirs.workspace });
   const ids = { runtimeSessionId, invocationId, claudeSessionId: undefined as string | undefined };
   const redact = envt.redact ?? createRedactor(envt.env, envt.gitToken ? [envt.gitToken] : []);
@@ -67,13 +69,13 @@ export async function runInvocation(
   }
 
   const previous = await restoreSession(envt, runtimeSessionId, dirs.workspace, emit);
-  const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact }) : undefined;
+  await giveToAgent(envt.identity, [dirs.workspace, dirs.configDir]);
+  const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact, identity: envt.identity }) : undefined;
   let repoState: RepoState | undefined;
   if (git && request.repo) {
     try {
-      repoState = await git.prepare(request.repo, runtimeSessionId);
       // Installed skills live in the clone but are not the agent's work: keep them out of its commits.
-      await git.exclude([`/${WORKSPACE_SKILLS_DIR.split(sep).join('/')}/`]);
+      repoState = await git.prepare(request.repo, runtimeSessionId, [`/${WORKSPACE_SKILLS_DIR.split(sep).join('/')}/`]);
       emit({ type: 'text', text: `Working on ${request.repo.repo} (branch ${repoState.workBranch}, base ${repoState.baseSha.slice(0, 12)})` });
     } catch (error) {
       const reason = redact((error as Error).message);
@@ -81,13 +83,18 @@ export async function runInvocation(
     }
   }
 
-  if (envt.skills && envt.skills.names.length > 0) await installSkills(envt.skills.dir, envt.skills.names, dirs.workspace);
+  if (envt.skills && envt.skills.names.length > 0) {
+    await installSkills(envt.skills.dir, envt.skills.names, dirs.workspace);
+    await giveToAgent(envt.identity, [join(dirs.workspace, WORKSPACE_SKILLS_DIR)]);
+  }
   const before = await snapshot(dirs.workspace);
+  const configBefore = await snapshot(dirs.configDir);
   const mapper = new EventMapper(dirs.workspace);
-  const transcriptPath = join(dirs.configDir, 'transcripts', `${invocationId}.jsonl`);
+  const transcriptPath = artifactPath(dirs.serverDir, invocationId, TRANSCRIPT_FILE);
   const transcript = await TranscriptWriter.open(transcriptPath, redact);
   const agentEnv = agentEnvironment(envt.env, envt.access, dirs.configDir);
   for (const name of SERVER_ONLY_VARIABLES) delete agentEnv[name];
+  if (envt.identity) agentEnv.HOME = dirs.configDir;
   const run = await runAgent({
     prompt: request.prompt,
     cwd: dirs.workspace,
@@ -100,6 +107,7 @@ export async function runInvocation(
     skills: envt.skills?.names,
     signal,
     executable: envt.executable,
+    identity: envt.identity,
     onMessage: (message) => {
       transcript.write(message);
       for (const event of mapper.map(message)) emit(event);
@@ -108,26 +116,36 @@ export async function runInvocation(
   await transcript.close();
   ids.claudeSessionId = run.claudeSessionId;
   if (run.claudeSessionId) envt.claudeSessions.set(runtimeSessionId, run.claudeSessionId);
-  const changed = (await changedFiles(dirs.workspace, before)).filter((file) => !isBookkeeping(file.relativePath));
-  const wallMs = Date.now() - startedAt.getTime();
-  const session = sessionInfo(ids, run.result, wallMs);
-  // The invocation's own files sit at the root of its output prefix; a workspace file of the same name keeps it.
-  const taken = new Set(changed.map((f) => f.relativePath));
-  const artifactName = (name: string) => (taken.has(name) ? `agentcore-${name}` : name);
-  const artifacts: ChangedFile[] = [{ relativePath: artifactName(TRANSCRIPT_FILE), absolutePath: transcriptPath, size: (await stat(transcriptPath)).size }];
+
+  // From here on, whatever ended the run, its work is delivered.
+  const { changed, withheld } = await collectChanges(dirs.workspace, before, redact, isBookkeeping);
+  await scrubChanged(dirs.configDir, configBefore, redact);
+  const session = sessionInfo(ids, run.result, Date.now() - startedAt.getTime());
+  const artifacts: ChangedFile[] = [{ relativePath: TRANSCRIPT_FILE, absolutePath: transcriptPath, size: (await stat(transcriptPath)).size }];
   let repo: AgentResponse['repo'];
-  if (git && repoState && request.repo && !run.failure) {
+  if (git && repoState && request.repo) {
     try {
       const result = await git.finish(repoState, `agentcore-claude: ${request.prompt.split('\n')[0]!.slice(0, 72)}`, request.repo);
-      const patchPath = join(dirs.configDir, 'patches', `${invocationId}.patch`);
-      await writeFileEnsured(patchPath, result.patch);
-      artifacts.push({ relativePath: artifactName(PATCH_FILE), absolutePath: patchPath, size: Buffer.byteLength(result.patch) });
+      const patchPath = artifactPath(dirs.serverDir, invocationId, PATCH_FILE);
+      await writeFile(patchPath, redact(result.patch), { mode: 0o600 });
+      artifacts.push({ relativePath: PATCH_FILE, absolutePath: patchPath, size: (await stat(patchPath)).size });
       repo = repoSummary(repoState, result);
     } catch (error) {
       repo = { error: redact((error as Error).message) };
     }
   }
-  const save = () => saveSession(envt, runtimeSessionId, request.prompt, run.claudeSessionId, previous);
+  if (envt.s3 && changed.length > 0) emit({ type: 'upload', count: changed.length, destination: `s3://${envt.s3.bucket}/${outputPrefix(startedAt, invocationId)}` });
+  const delivered = await deliver({ s3: envt.s3, redact, runtimeSessionId, invocationId, startedAt }, dirs.workspace, changed, artifacts, withheld);
+  const saved = await saveSession(envt, runtimeSessionId, request.prompt, run.claudeSessionId, previous);
+  const common = {
+    session,
+    files: delivered.files,
+    upload_errors: delivered.upload_errors,
+    output: delivered.output,
+    transcript: delivered.artifacts.get(TRANSCRIPT_FILE),
+    ...(repo ? { repo: 'error' in repo ? repo : { ...repo, ...(delivered.artifacts.has(PATCH_FILE) ? { patch: delivered.artifacts.get(PATCH_FILE) } : {}) } } : {}),
+    ...saved,
+  };
 
   // A non-error result is a success even if the process then exited oddly (logged via stderr).
   if (!run.result || run.result.is_error) {
@@ -143,46 +161,14 @@ export async function runInvocation(
       subtype,
       error: `Agent run failed (${subtype}): ${message}`,
       details: { reason: run.failure && resultText === undefined ? run.failure.message : message, stderr_tail: run.stderrTail, errors: resultErrors },
-      session,
-      files: changed.map((f) => localFile(f)),
-      upload_errors: [],
-      output: { location: 'local', path: dirs.workspace, reason: 'the run failed, so nothing was uploaded' },
+      ...common,
     };
   }
-
-  const text = 'result' in run.result ? run.result.result : '';
-  let uploaded: UploadedFile[] = [];
-  let uploadErrors: UploadError[] = [];
-  let output: OutputLocation;
-  if (envt.s3 && changed.length > 0) {
-    const prefix = outputPrefix(startedAt, invocationId);
-    emit({ type: 'upload', count: changed.length, destination: `s3://${envt.s3.bucket}/${prefix}` });
-    ({ uploaded, errors: uploadErrors } = await uploadFiles([...changed, ...artifacts], {
-      ...envt.s3,
-      prefix,
-      metadata: { 'runtime-session-id': runtimeSessionId, 'invocation-id': invocationId },
-    }));
-    output = { location: 's3', bucket: envt.s3.bucket, prefix, s3_url: `s3://${envt.s3.bucket}/${prefix}`, console_url: consoleUrl(envt.s3.bucket, prefix, envt.s3.region) };
-  } else {
-    ({ uploaded, errors: uploadErrors } = await uploadArtifacts(envt, startedAt, invocationId, runtimeSessionId, artifacts));
-    output = {
-      location: 'local',
-      path: dirs.workspace,
-      reason: envt.s3 ? 'no file was created or changed' : 'no output bucket is configured (OUTPUT_BUCKET_NAME)',
-    };
-  }
-  const byName = new Map(uploaded.map((u) => [u.file_name, u]));
   return {
-    result: text,
+    result: 'result' in run.result ? run.result.result : '',
     is_error: false,
     subtype: run.result.subtype,
-    session,
-    files: changed.map((f) => localFile(f, byName.get(f.relativePath))),
-    upload_errors: uploadErrors,
-    output,
-    transcript: artifactFile(artifacts[0]!, uploaded),
-    ...(repo ? { repo: { ...repo, ...(artifacts[1] ? { patch: artifactFile(artifacts[1], uploaded) } : {}) } } : {}),
-    ...(await save()),
+    ...common,
   };
 }
 
@@ -233,20 +219,6 @@ async function saveSession(
   }
 }
 
-/** Upload only the invocation's own artifacts (transcript, patch) when no workspace file changed. */
-async function uploadArtifacts(envt: InvocationEnvironment, startedAt: Date, invocationId: string, sessionId: string, artifacts: ChangedFile[]) {
-  if (!envt.s3) return { uploaded: [] as UploadedFile[], errors: [] as UploadError[] };
-  return uploadFiles(artifacts, {
-    ...envt.s3,
-    prefix: outputPrefix(startedAt, invocationId),
-    metadata: { 'runtime-session-id': sessionId, 'invocation-id': invocationId },
-  });
-}
-
-function artifactFile(file: ChangedFile, uploaded: UploadedFile[]): ResponseFile {
-  return localFile(file, uploaded.find((u) => u.file_name === file.relativePath));
-}
-
 function repoSummary(state: RepoState, result: RepoResult): NonNullable<AgentResponse['repo']> {
   return {
     work_branch: state.workBranch,
@@ -257,11 +229,6 @@ function repoSummary(state: RepoState, result: RepoResult): NonNullable<AgentRes
   };
 }
 
-async function writeFileEnsured(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, content);
-}
-
 /**
  * The reply's `subtype` for a failed run: the SDK result's error subtype (`error_max_turns`, …);
  * `error_result` for an error result the SDK labels `success` (e.g. the API refused the
@@ -270,16 +237,6 @@ async function writeFileEnsured(path: string, content: string): Promise<void> {
 function failureSubtype(result: { subtype: string; is_error: boolean } | undefined, aborted: boolean): string {
   if (result?.is_error) return result.subtype === 'success' ? 'error_result' : result.subtype;
   return aborted ? 'error_aborted' : 'error_process';
-}
-
-function localFile(file: ChangedFile, uploaded?: UploadedFile): ResponseFile {
-  return {
-    file_name: file.relativePath.split(sep).join('/'),
-    size: file.size,
-    s3_url: uploaded?.s3_url ?? null,
-    console_url: uploaded?.console_url ?? null,
-    local_path: file.absolutePath,
-  };
 }
 
 function failed(

@@ -11,13 +11,21 @@
  * `GIT_TOKEN_SECRET_ARN` (a Secrets Manager secret read at start-up): token for pushing
  * repository work; never passed to the agent's process.
  *
+ * Isolation: `AGENT_USER` (a user name or `uid:gid`; the image sets `agent`) — when the server runs
+ * as root, Claude Code and Git in the workspace run as that user (agent-user.ts).
+ * Limits: `MAX_BODY_BYTES`, `REQUEST_TIMEOUT_MS` (default 60000), `MAX_CONCURRENT_SESSIONS`
+ * (default 4), `S3_TIMEOUT_MS` (per S3 request without progress, default 30000; 3 attempts).
+ *
  * Prints one line `agent server listening on http://HOST:PORT` when ready. SIGTERM/SIGINT: stop
- * accepting, abort running agents, let replies (and uploads) finish for up to 25 s, exit 0.
+ * accepting, abort running agents, let their work be delivered (uploads, session save) for up to
+ * 25 s, exit 0.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { describeIsolation, resolveAgentUser } from './agent-user.js';
 import { describeModelAccess, detectModelAccess } from './model-access.js';
 import { createRedactor } from './redact.js';
-import { createAgentServer, DEFAULT_MAX_BODY_BYTES } from './server.js';
+import { RunStatusStore } from './run-status-store.js';
+import { createAgentServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT_SESSIONS, DEFAULT_REQUEST_TIMEOUT_MS } from './server.js';
 import { SessionStore } from './session-store.js';
 import { bundledSkills } from './skills.js';
 
@@ -28,7 +36,11 @@ const workspaceRoot = env.WORKSPACE_ROOT ?? '/app/workspace';
 const access = detectModelAccess(env);
 const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 const bucket = env.OUTPUT_BUCKET_NAME || undefined;
-const s3 = bucket ? new S3Client({ region }) : undefined;
+const s3Timeout = positive('S3_TIMEOUT_MS', 30_000);
+// A stalled S3 must not hold a session busy forever: bounded connect and idle times, few attempts.
+const s3 = bucket ? new S3Client({ region, maxAttempts: 3, requestHandler: { connectionTimeout: 5_000, requestTimeout: s3Timeout } }) : undefined;
+const identity = await resolveAgentUser(env.AGENT_USER || undefined);
+const maxConcurrentSessions = positive('MAX_CONCURRENT_SESSIONS', DEFAULT_MAX_CONCURRENT_SESSIONS);
 const skillsDir = env.SKILLS_DIR ?? '/app/skills';
 const skills = await bundledSkills(skillsDir);
 const gitToken = env.GIT_TOKEN || (env.GIT_TOKEN_SECRET_ARN ? await readSecret(env.GIT_TOKEN_SECRET_ARN, region) : undefined);
@@ -43,7 +55,11 @@ const agent = createAgentServer({
   gitToken,
   redact: createRedactor(env, gitToken ? [gitToken] : []),
   executable: env.CLAUDE_CODE_EXECUTABLE || undefined,
-  maxBodyBytes: env.MAX_BODY_BYTES ? Number(env.MAX_BODY_BYTES) : DEFAULT_MAX_BODY_BYTES,
+  identity,
+  maxBodyBytes: positive('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+  requestTimeoutMs: positive('REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
+  maxConcurrentSessions,
+  runStatusStore: s3 && bucket ? new RunStatusStore(s3, bucket) : undefined,
   claudeSessions: new Map(),
 });
 
@@ -52,6 +68,8 @@ process.stdout.write(`agent server listening on http://${host}:${bound}\n`);
 process.stdout.write(`model access: ${describeModelAccess(access)}\n`);
 process.stdout.write(`workspaces: ${workspaceRoot}/<runtime-session-id>; outputs: ${bucket ? `s3://${bucket}/outputs/` : 'kept local (OUTPUT_BUCKET_NAME not set)'}\n`);
 if (skills.length > 0) process.stdout.write(`skills: ${skills.join(', ')} (from ${skillsDir})\n`);
+process.stdout.write(`limits: ${maxConcurrentSessions} concurrent sessions (MAX_CONCURRENT_SESSIONS), request body ${positive('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES)} bytes\n`);
+process.stdout.write(`isolation: ${describeIsolation(identity)}\n`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -64,6 +82,18 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       () => process.exit(1),
     );
   });
+}
+
+/**
+ * A positive integer from the environment, or `fallback` when unset.
+ * @throws Error naming the variable when it is set to anything else (the server refuses to start).
+ */
+function positive(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
 }
 
 /** The string value of a Secrets Manager secret (the Git token given at deploy). */

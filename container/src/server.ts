@@ -6,7 +6,16 @@
  * - Bad requests → 4xx `{"error": "...", "details": …}`; the server keeps serving.
  *
  * The workspace is chosen by `X-Amzn-Bedrock-AgentCore-Runtime-Session-Id` (generated when absent);
- * one invocation at a time per session (409 otherwise). No request timeout: agent runs take minutes.
+ * one invocation at a time per session (409 otherwise), at most `maxConcurrentSessions` sessions
+ * running at once (429 with `Retry-After` otherwise).
+ *
+ * Limits on what a client can hold (all configurable, see {@link ServerLimits}): the request's
+ * headers and body must arrive within `requestTimeoutMs` (the reply itself may take as long as the
+ * agent runs); a body declared over `maxBodyBytes` is refused with 413 before it is read, and an
+ * undeclared one as soon as it crosses the limit (the connection is then closed).
+ *
+ * Everything the server sends or logs passes through the redactor (redact.ts) as a whole
+ * document: every string field of the reply, each SSE event, the status, log entries.
  *
  * Asynchronous runs: a payload with `"async": true` is answered at once with 202
  * `{"status":"running","runtime_session_id","invocation_id"}` and keeps running (so `/ping` says
@@ -18,8 +27,12 @@ import { randomUUID } from 'node:crypto';
 import type { AgentEvent } from './events.js';
 import { Health } from './health.js';
 import { runInvocation, type InvocationEnvironment } from './invocation.js';
+import { redactDeep, createRedactor } from './redact.js';
+import type { AgentResponse } from './response.js';
+import type { RunStatusStore } from './run-status-store.js';
 import { RunRegistry } from './runs.js';
 import { PayloadError, parseInvocationPayload } from './payload.js';
+import { sessionInfo } from './response.js';
 
 /** Header carrying the AgentCore runtime session id. */
 export const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
@@ -29,11 +42,31 @@ export const MAX_SESSION_ID_CHARS = 256;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Interval of SSE keep-alive comments, so idle proxies keep long runs open. */
 export const SSE_KEEPALIVE_MS = 15_000;
+/** Default time for a request's headers and body to arrive: 60 s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * Default sessions running at once: each runs a Claude Code process (≈170 MB and up). AgentCore
+ * gives every runtime session its own microVM, so more than one is a local (`dev`) situation.
+ */
+export const DEFAULT_MAX_CONCURRENT_SESSIONS = 4;
+/** `Retry-After` (seconds) of a 429 when every session slot is busy. */
+export const RETRY_AFTER_SECONDS = 10;
 
-export interface AgentServerOptions extends InvocationEnvironment {
+/** What an untrusted client can make the server hold, and for how long. */
+export interface ServerLimits {
+  /** Largest request body, bytes (default {@link DEFAULT_MAX_BODY_BYTES}). */
   maxBodyBytes?: number;
+  /** Time for the request's headers and body to arrive, ms (default {@link DEFAULT_REQUEST_TIMEOUT_MS}). */
+  requestTimeoutMs?: number;
+  /** Sessions running an invocation at once (default {@link DEFAULT_MAX_CONCURRENT_SESSIONS}). */
+  maxConcurrentSessions?: number;
+}
+
+export interface AgentServerOptions extends InvocationEnvironment, ServerLimits {
   /** One structured log line (JSON) per event worth logging; default: stdout. */
   log?: (entry: Record<string, unknown>) => void;
+  /** Where finished runs are kept so `status` outlives this microVM; absent → memory only. */
+  runStatusStore?: RunStatusStore;
 }
 
 export interface AgentServer {
@@ -53,7 +86,11 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   const health = new Health();
   const runs = new RunRegistry();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const log = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
+  const maxSessions = options.maxConcurrentSessions ?? DEFAULT_MAX_CONCURRENT_SESSIONS;
+  const redact = options.redact ?? createRedactor(options.env, options.gitToken ? [options.gitToken] : []);
+  const writeLog = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
+  const log = (entry: Record<string, unknown>): void => writeLog(redactDeep(entry, redact));
+  const sendJson = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => writeJson(res, status, redactDeep(value, redact), headers);
   const running = new Map<string, { abort: AbortController; finished: Promise<void> }>();
   let stopping = false;
 
@@ -64,12 +101,13 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       else res.end();
     });
   });
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(60_000, server.requestTimeout || 60_000);
   server.keepAliveTimeout = 65_000;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // The path as sent (never parsed as a URL: `//x` is a path here, not a host).
+    const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/ping') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, 'GET');
       return sendJson(res, 200, health.ping());
@@ -89,7 +127,9 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     }
     const body = await readBody(req, maxBody);
     if (body === null) {
-      return sendJson(res, 413, { error: `Request body exceeds ${maxBody} bytes`, details: { limit_bytes: maxBody } });
+      // Refused before (or while) reading: close the connection instead of draining the rest.
+      res.once('finish', () => req.destroy());
+      return sendJson(res, 413, { error: `Request body exceeds ${maxBody} bytes`, details: { limit_bytes: maxBody } }, { connection: 'close' });
     }
     const headerId = req.headers[SESSION_HEADER];
     const sessionId = typeof headerId === 'string' && headerId !== '' ? headerId : randomUUID();
@@ -107,7 +147,10 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       throw error;
     }
     if (request.action === 'status') {
-      const state = runs.get(sessionId);
+      const state = runs.get(sessionId) ?? (await options.runStatusStore?.load(sessionId).catch((error: unknown) => {
+        log({ level: 'warn', msg: 'could not read the stored run status', runtime_session_id: sessionId, error: String(error) });
+        return undefined;
+      }));
       if (!state) {
         // 200, not 404: AgentCore passes a container's body through only on success.
         return sendJson(res, 200, {
@@ -120,6 +163,12 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     }
     if (running.has(sessionId)) {
       return sendJson(res, 409, { error: `Session ${sessionId} is already running an invocation`, details: { runtime_session_id: sessionId } });
+    }
+    if (running.size >= maxSessions) {
+      return sendJson(res, 429, {
+        error: `The agent server is running ${running.size} sessions, its limit (MAX_CONCURRENT_SESSIONS=${maxSessions})`,
+        details: { limit: maxSessions, retry_after_seconds: RETRY_AFTER_SECONDS },
+      }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
     }
 
     const abort = new AbortController();
@@ -135,7 +184,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       });
     }
     let keepalive: NodeJS.Timeout | undefined;
-    const stream = streaming ? startStream(res, sessionId) : () => undefined;
+    const stream = streaming ? startStream(res, sessionId, (event) => redactDeep(event, redact)) : () => undefined;
     const emit = (event: AgentEvent): void => {
       runs.observe(sessionId, event);
       stream(event);
@@ -144,8 +193,20 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     log({ level: 'info', msg: 'invocation started', runtime_session_id: sessionId, invocation_id: invocationId, permission_mode: request.permissionMode, streaming, async: request.async });
     const work = (async () => {
       try {
-        const reply = await runInvocation(options, request, sessionId, abort.signal, emit, invocationId);
+        let reply: AgentResponse;
+        try {
+          reply = await runInvocation({ ...options, redact }, request, sessionId, abort.signal, emit, invocationId);
+        } catch (error) {
+          // Never leave the session locked or its status `running`: an internal failure is a reply too.
+          log({ level: 'error', msg: 'invocation crashed', runtime_session_id: sessionId, error: String((error as Error)?.stack ?? error) });
+          reply = internalError(sessionId, invocationId, error);
+        }
         runs.finish(sessionId, reply);
+        const finished = runs.get(sessionId);
+        if (options.runStatusStore && finished) {
+          await options.runStatusStore.save(redactDeep(finished, redact)).catch((error: unknown) =>
+            log({ level: 'warn', msg: 'could not store the run status', runtime_session_id: sessionId, error: String(error) }));
+        }
         log({
           level: reply.is_error ? 'error' : 'info', msg: 'invocation finished', runtime_session_id: sessionId,
           invocation_id: reply.session.invocation_id, is_error: reply.is_error, subtype: reply.subtype,
@@ -199,7 +260,23 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   };
 }
 
-function startStream(res: ServerResponse, sessionId: string): (event: AgentEvent) => void {
+/** The reply for an invocation that failed inside the server (a bug or an unexpected fault). */
+function internalError(runtimeSessionId: string, invocationId: string, error: unknown): AgentResponse {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    result: `The agent server failed: ${reason}`,
+    is_error: true,
+    subtype: 'error_internal',
+    error: `The agent server failed: ${reason}`,
+    details: { reason },
+    session: sessionInfo({ runtimeSessionId, invocationId }, undefined, 0),
+    files: [],
+    upload_errors: [],
+    output: { location: 'local', path: '', reason: 'the server failed before delivering' },
+  };
+}
+
+function startStream(res: ServerResponse, sessionId: string, clean: (event: AgentEvent) => AgentEvent): (event: AgentEvent) => void {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -208,30 +285,30 @@ function startStream(res: ServerResponse, sessionId: string): (event: AgentEvent
   });
   res.flushHeaders();
   return (event) => {
-    if (!res.writableEnded) res.write(`data: ${JSON.stringify(event)}\n\n`);
+    if (!res.writableEnded) res.write(`data: ${JSON.stringify(clean(event))}\n\n`);
   };
 }
 
-/** The body as text, or null when it exceeds `limit` bytes (the rest is drained, not kept). */
+/** The body as text, or null when it exceeds `limit` bytes (declared or read so far): reading stops there. */
 async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  let over = declared > limit;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) over = true;
-    if (!over) chunks.push(chunk as Buffer);
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
   }
-  return over ? null : Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function methodNotAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {
   req.resume();
-  sendJson(res, 405, { error: `Method ${req.method} not allowed on ${req.url}`, details: { allow } }, { allow });
+  writeJson(res, 405, { error: `Method ${req.method} not allowed on ${req.url}`, details: { allow } }, { allow });
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+function writeJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);

@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { packSession, unpackSession, type UnpackResult } from './session-archive.js';
+import { sessionDirName } from './workspace.js';
 
 /** Key prefix of session objects in the output bucket. */
 export const SESSIONS_PREFIX = 'sessions/';
@@ -34,11 +35,13 @@ export interface SessionRecord {
   invocations: number;
 }
 
+/** `sessions/<name>.tar.gz`, `<name>` the session's directory name (injective, never a path). */
 export function sessionArchiveKey(sessionId: string): string {
-  return `${SESSIONS_PREFIX}${sessionId}.tar.gz`;
+  return `${SESSIONS_PREFIX}${sessionDirName(sessionId)}.tar.gz`;
 }
+/** `sessions/<name>.json`. */
 export function sessionRecordKey(sessionId: string): string {
-  return `${SESSIONS_PREFIX}${sessionId}.json`;
+  return `${SESSIONS_PREFIX}${sessionDirName(sessionId)}.json`;
 }
 
 export class SessionStore {

@@ -3,7 +3,8 @@
  * 5 MiB parts), several files at a time. A failed upload never throws: it is reported in
  * `errors` and the file stays on disk.
  */
-import { createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
+import { open, readlink } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { consoleUrl, objectKey } from './output-prefix.js';
@@ -34,28 +35,42 @@ export interface UploadTarget {
   metadata?: Record<string, string>;
 }
 
-/** Upload `files` under `target.prefix`; results keep the order of `files`. */
-export async function uploadFiles(files: ChangedFile[], target: UploadTarget, signal?: AbortSignal): Promise<{ uploaded: UploadedFile[]; errors: UploadError[] }> {
+/**
+ * Upload `files` under `target.prefix` (each at `file.key` when given, else its relative path);
+ * results keep the order of `files` and are named by that key.
+ *
+ * Each file is opened once with `O_NOFOLLOW` and uploaded from that descriptor only when the
+ * descriptor's real path is exactly `absolutePath`: a file the agent swapped for a symlink (or a
+ * directory on its path) is refused, never read through.
+ */
+export async function uploadFiles(files: Array<ChangedFile & { key?: string }>, target: UploadTarget, signal?: AbortSignal): Promise<{ uploaded: UploadedFile[]; errors: UploadError[] }> {
   const results: Array<UploadedFile | UploadError> = new Array(files.length);
   await runPool(files.length, UPLOAD_CONCURRENCY, async (i) => {
-    const file = files[i] as ChangedFile;
-    const key = objectKey(target.prefix, file.relativePath);
+    const file = files[i]!;
+    const name = file.key ?? file.relativePath;
+    const key = objectKey(target.prefix, name);
     try {
+      const handle = await open(file.absolutePath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      const real = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => file.absolutePath);
+      if (real !== file.absolutePath || !(await handle.stat()).isFile()) {
+        await handle.close();
+        throw new Error('not a regular file at its path (moved or replaced by a link during the run)');
+      }
       const upload = new Upload({
         client: target.client,
-        params: { Bucket: target.bucket, Key: key, Body: createReadStream(file.absolutePath), Metadata: target.metadata },
+        params: { Bucket: target.bucket, Key: key, Body: handle.createReadStream({ autoClose: true }), Metadata: target.metadata },
         queueSize: 2,
       });
       if (signal) signal.addEventListener('abort', () => void upload.abort(), { once: true });
       await upload.done();
       results[i] = {
-        file_name: file.relativePath,
+        file_name: name,
         s3_url: `s3://${target.bucket}/${key}`,
         console_url: consoleUrl(target.bucket, key, target.region),
         size: file.size,
       };
     } catch (error) {
-      results[i] = { file_name: file.relativePath, error: describe(error) };
+      results[i] = { file_name: name, error: describe(error) };
     }
   });
   const uploaded = results.filter((r): r is UploadedFile => 's3_url' in r);

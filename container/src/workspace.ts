@@ -4,49 +4,65 @@
  * Layout under `WORKSPACE_ROOT` (default `/app/workspace`):
  * - `<root>/<runtime-session-id>/` — the agent's working directory (`cwd`) for that session;
  * - `<root>/.claude-sessions/<runtime-session-id>/` — that session's `CLAUDE_CONFIG_DIR`
- *   (transcripts for `resume`), outside the workspace so it is never uploaded.
- * Directory names never start with `.`, so the two never collide, and two sessions never share files.
+ *   (transcripts for `resume`), outside the workspace so it is never uploaded;
+ * - `<root>/.server/<runtime-session-id>/` — the server's own files for the session (transcripts,
+ *   patches): mode 0700, owned by the server, out of the agent's reach when it runs as its own user.
+ * Directory names never start with `.`, so these never collide, and two sessions never share files.
  *
  * Change detection: a snapshot records, for every regular file, its size, mtime and ctime (ns) and
  * inode. A file is "created or changed by this invocation" when it is absent from the snapshot taken
  * before the run or any of those differ. Symlinks are never followed (neither to files nor to
  * directories) and a file whose real path leaves the workspace is never reported.
  */
-import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
+import { chmod, lchown, lstat, mkdir, readdir, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
+import type { AgentIdentity } from './agent-user.js';
 
 /** Session ids used as directory names unchanged: letters, digits, `-`, `_`, at most 128 characters. */
 const PLAIN_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
+/** The form of hashed names: a plain id of this form is hashed too, so no two ids share a name. */
+const HASHED_NAME = /^h-[0-9a-f]{64}$/;
+
 /**
- * The directory name of a runtime session: the id itself when it is a plain name (see
- * {@link PLAIN_SESSION_ID}; AgentCore's generated ids and the CLI's are), otherwise `h-` + the
- * SHA-256 of the id, so any id AgentCore accepts (up to 256 characters) maps to exactly one
- * directory inside the root and never to `..` or a path.
+ * The directory name — and S3 key name (`sessions/<name>.…`) — of a runtime session: the id itself
+ * when it is a plain name (see {@link PLAIN_SESSION_ID}; AgentCore's generated ids and the CLI's
+ * are) and not of the hashed form, otherwise `h-` + the SHA-256 of the id. Injective: any id
+ * AgentCore accepts (up to 256 characters) maps to exactly one name, never `..`, `/` or a path.
  */
 export function sessionDirName(sessionId: string): string {
-  if (PLAIN_SESSION_ID.test(sessionId)) return sessionId;
+  if (PLAIN_SESSION_ID.test(sessionId) && !HASHED_NAME.test(sessionId)) return sessionId;
   return `h-${createHash('sha256').update(sessionId).digest('hex')}`;
 }
 
 export interface SessionDirs {
+  /** {@link sessionDirName} of the session. */
+  name: string;
   /** The agent's working directory (real path). */
   workspace: string;
   /** The session's CLAUDE_CONFIG_DIR. */
   configDir: string;
+  /** The server's own files for the session (mode 0700). */
+  serverDir: string;
 }
 
 /**
- * Create (if needed) and return the directories of one runtime session (see {@link sessionDirName}).
+ * Create (if needed) and return the directories of one runtime session (see {@link sessionDirName});
+ * the workspace and config dir belong to the agent's user when isolation is on.
  */
-export async function sessionDirs(root: string, sessionId: string): Promise<SessionDirs> {
+export async function sessionDirs(root: string, sessionId: string, identity?: AgentIdentity): Promise<SessionDirs> {
   const name = sessionDirName(sessionId);
   const workspace = join(root, name);
   const configDir = join(root, '.claude-sessions', name);
+  const serverDir = join(root, '.server', name);
+  await mkdir(root, { recursive: true, mode: 0o755 });
   await mkdir(workspace, { recursive: true });
   await mkdir(configDir, { recursive: true });
-  return { workspace: await realpath(workspace), configDir };
+  await mkdir(serverDir, { recursive: true, mode: 0o700 });
+  await chmod(join(root, '.server'), 0o700);
+  if (identity) for (const dir of [workspace, configDir]) await lchown(dir, identity.uid, identity.gid);
+  return { name, workspace: await realpath(workspace), configDir: await realpath(configDir), serverDir };
 }
 
 export interface FileStamp {

@@ -10,6 +10,8 @@ import { UsageError } from './errors.js';
 export const MIN_SESSION_ID_LENGTH = 33;
 export const MAX_SESSION_ID_LENGTH = 128;
 const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** The agent server's hashed session names (container/src/workspace.ts `sessionDirName`). */
+const HASHED_NAME = /^h-[0-9a-f]{64}$/;
 
 /** A new runtime session id: `session-<uuid>` (44 characters). */
 export function newRuntimeSessionId(): string {
@@ -29,6 +31,10 @@ export function validateRuntimeSessionId(id: string): string {
   }
   if (!SESSION_ID.test(id)) {
     throw new UsageError('--session may contain only letters, digits, "-" and "_", starting with a letter or digit.', { code: 'BAD_SESSION_ID' });
+  }
+  if (HASHED_NAME.test(id)) {
+    // The agent server names sessions with other ids `h-<sha256>`; such an id would not be its own name.
+    throw new UsageError('--session must not have the form h-<64 hex digits> (reserved by the agent server for hashed session names).', { code: 'BAD_SESSION_ID' });
   }
   return id;
 }
