@@ -15,6 +15,7 @@ export const TRANSCRIPT_FILE = 'transcript.jsonl';
 export class TranscriptWriter {
   private stream: WriteStream | undefined;
   private lines = 0;
+  private failure: Error | undefined;
 
   private constructor(
     readonly path: string,
@@ -26,6 +27,8 @@ export class TranscriptWriter {
     await mkdir(dirname(path), { recursive: true });
     const writer = new TranscriptWriter(path, redact);
     writer.stream = createWriteStream(path, { flags: 'w', mode: 0o600 });
+    // A failing disk must not crash the server: the error surfaces when the transcript is closed.
+    writer.stream.on('error', (error) => (writer.failure = error));
     return writer;
   }
 
@@ -45,6 +48,7 @@ export class TranscriptWriter {
     const stream = this.stream;
     this.stream = undefined;
     if (!stream) return;
+    if (this.failure || stream.destroyed) throw this.failure ?? new Error('transcript stream closed');
     await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
   }
 }
