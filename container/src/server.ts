@@ -94,15 +94,16 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   const running = new Map<string, { abort: AbortController; finished: Promise<void> }>();
   let stopping = false;
 
-  const server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Node checks request timeouts on this interval (default 30 s): keep it a fraction of the limit.
+  const server = createServer({ requestTimeout, connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))) }, (req, res) => {
     route(req, res).catch((error: unknown) => {
       log({ level: 'error', msg: 'unhandled request error', error: String((error as Error)?.stack ?? error) });
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error', details: { reason: String(error) } });
       else res.end();
     });
   });
-  server.requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  server.headersTimeout = Math.min(60_000, server.requestTimeout || 60_000);
+  server.headersTimeout = Math.min(60_000, requestTimeout);
   server.keepAliveTimeout = 65_000;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
