@@ -1,0 +1,121 @@
+/**
+ * A run that did work delivers it, whatever ends it (issue 8 §3): max_turns, the Claude Code
+ * process killed, SIGTERM to the server mid-run — in each case the files the agent wrote are in
+ * S3, the session is saved, and the reply says how the run ended. An async run's final status is
+ * kept in S3, so a new server (a new microVM) still answers `status`.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
+import { newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
+import { startMoto, type Moto } from '../support/moto.js';
+import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
+import { bash, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
+
+let model: ScriptedModel;
+let moto: Moto;
+let bucket: TestBucket;
+const servers: RunningAgentServer[] = [];
+
+async function server(): Promise<RunningAgentServer> {
+  const started = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: bucket.name, CLAUDE_CODE_MAX_RETRIES: '0' });
+  servers.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  [model, moto] = await Promise.all([startScriptedModel(), startMoto()]);
+  bucket = await createTestBucket(moto, 'delivery-outputs');
+});
+afterAll(async () => {
+  for (const s of servers) await s.stop().catch(() => undefined);
+  await Promise.all([model?.stop(), moto?.stop()]);
+});
+
+/** The object key of a reply file's s3_url. */
+const keyOf = (s3Url: string) => s3Url.replace(`s3://${bucket.name}/`, '');
+
+/** Expect `name` uploaded with `content`, and the session archive saved. */
+async function expectDelivered(reply: any, name: string, content: string, sessionName: string): Promise<void> {
+  const file = reply.files.find((f: { file_name: string }) => f.file_name === name);
+  expect(file?.s3_url, JSON.stringify(reply)).toBeTruthy();
+  expect(await bucket.read(keyOf(file.s3_url))).toBe(content);
+  expect(reply.output.location).toBe('s3');
+  expect(reply.session_saved).toMatchObject({ saved: true });
+  expect(await bucket.keys(`sessions/${sessionName}`)).toEqual(expect.arrayContaining(['.tar.gz', '.json']));
+}
+
+describe('work is delivered whatever ends the run', () => {
+  it('max_turns: the files of the turns it had are uploaded and the session saved', async () => {
+    const agent = await server();
+    const session = newSessionId('max-turns');
+    model.setScript([
+      (r) => toolTurn([write(join(workingDirectory(r), 'first.txt'), 'turn one\n')]),
+      (r) => toolTurn([write(join(workingDirectory(r), 'second.txt'), 'turn two\n')]),
+      textTurn('never reached'),
+    ]);
+    const reply = await postInvocation(agent.url, { prompt: 'work hard', max_turns: 1 }, session);
+    expect(reply.status).toBe(500);
+    expect(reply.body.subtype).toBe('error_max_turns');
+    await expectDelivered(reply.body, 'first.txt', 'turn one\n', session);
+  });
+
+  it('the Claude Code process killed mid-run: what it wrote is uploaded, the reply says the process died', async () => {
+    const agent = await server();
+    const session = newSessionId('killed');
+    model.setScript([
+      (r) => toolTurn([write(join(workingDirectory(r), 'before-death.txt'), 'written\n')]),
+      toolTurn([bash('kill -9 $PPID')]),
+      textTurn('never reached'),
+    ]);
+    const reply = await postInvocation(agent.url, { prompt: 'die' }, session);
+    expect(reply.status).toBe(500);
+    expect(reply.body.subtype).toBe('error_process');
+    await expectDelivered(reply.body, 'before-death.txt', 'written\n', session);
+  });
+
+  it('SIGTERM to the server mid-run: the run is aborted, its files uploaded, the reply sent, the server exits 0', async () => {
+    const agent = await server();
+    const session = newSessionId('sigterm');
+    model.setScript([
+      (r) => toolTurn([write(join(workingDirectory(r), 'partial.txt'), 'half done\n')]),
+      textTurn('too late', 30_000),
+    ]);
+    let signalled = false;
+    const streamed = await streamInvocation(agent.url, { prompt: 'long job' }, session, ({ event }) => {
+      if (!signalled && event.type === 'tool_result') {
+        signalled = true;
+        agent.child.kill('SIGTERM');
+      }
+    });
+    const reply = streamed.events.at(-1)!.event;
+    expect(reply.type).toBe('result');
+    expect(reply.subtype).toBe('error_aborted');
+    await expectDelivered(reply, 'partial.txt', 'half done\n', session);
+    expect((await agent.child).exitCode).toBe(0);
+  });
+});
+
+describe('async runs', () => {
+  it('status answers from S3 after the microVM that ran it is gone', async () => {
+    const first = await server();
+    const session = newSessionId('async-gone');
+    model.setScript([(r) => toolTurn([write(join(workingDirectory(r), 'async.txt'), 'async\n')]), textTurn('async done')]);
+    const started = await postInvocation(first.url, { prompt: 'in the background', async: true }, session);
+    expect(started.status).toBe(202);
+    let status = await postInvocation(first.url, { action: 'status' }, session);
+    for (let i = 0; i < 600 && status.body.status === 'running'; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = await postInvocation(first.url, { action: 'status' }, session);
+    }
+    expect(status.body.status).toBe('succeeded');
+    await first.stop();
+
+    const second = await server();
+    const later = await postInvocation(second.url, { action: 'status' }, session);
+    expect(later.body.status).toBe('succeeded');
+    expect(later.body.invocation_id).toBe(started.body.invocation_id);
+    expect(later.body.response.result).toBe('async done');
+    expect(later.body.response.files.map((f: { file_name: string }) => f.file_name)).toEqual(['async.txt']);
+  });
+});
