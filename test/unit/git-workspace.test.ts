@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitWorkspace, parseNameStatus, repoUrlProblem, workBranchName } from '../../container/src/git-workspace.js';
 import { createRedactor } from '../../container/src/redact.js';
@@ -120,5 +120,67 @@ describe('GitWorkspace with a local bare repository', () => {
     expect((error as Error).message).toMatch(/git clone/);
     expect((error as Error).message).not.toContain(token);
     expect((error as Error).message).not.toContain(Buffer.from(`x-access-token:${token}`).toString('base64'));
+  });
+});
+
+describe('GitWorkspace against hostile values and workspaces (issue 8)', () => {
+  const redact = createRedactor({});
+
+  it.each([
+    ['base', { base: '--upload-pack=touch CANARY;git-upload-pack' }],
+    ['branch', { branch: '--upload-pack=touch CANARY;git-upload-pack' }],
+    ['base as -c option', { base: '-cprotocol.file.allow=always' }],
+  ])('%s values never become git options (even past payload validation)', async (_name, refs) => {
+    const repo = bareRepo();
+    const dir = temp();
+    const canary = join(dir, 'CANARY');
+    const spec = JSON.parse(JSON.stringify({ repo: `file://${repo}`, ...refs }).replace(/CANARY/g, canary));
+    await new GitWorkspace(dir, { redact }).prepare(spec, 'inject').catch(() => undefined);
+    expect(existsSync(canary)).toBe(false);
+    expect(existsSync(join(dirname(dir), 'CANARY'))).toBe(false);
+  });
+
+  it('works when the workspace root lies inside another Git project (dev run from a repository)', async () => {
+    const project = temp();
+    git(project, 'init', '-q');
+    const dir = join(project, '.agentcore-claude', 'workspace', 'session-1');
+    mkdirSync(dir, { recursive: true });
+    const ws = new GitWorkspace(dir, { redact });
+    const state = await ws.prepare({ repo: `file://${bareRepo()}` }, 'session-1');
+    expect(state.cloned).toBe(true);
+    // A continuation finds the workspace's own clone, not the enclosing project.
+    const again = await ws.prepare({ repo: `file://${bareRepo()}` }, 'session-1');
+    expect(again).toMatchObject({ cloned: false, baseSha: state.baseSha });
+  });
+
+  it('a continuation in a workspace that is not a clone (but inside one) clones instead of using the enclosing repository', async () => {
+    const project = temp();
+    git(project, 'init', '-q');
+    const dir = join(project, 'ws');
+    mkdirSync(dir);
+    const state = await new GitWorkspace(dir, { redact }).prepare({ repo: `file://${bareRepo()}` }, 's');
+    expect(state.cloned).toBe(true);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# demo\n');
+  });
+
+  it('the agent\'s repository config cannot run commands as the server: finish runs Git in the workspace with the agent\'s environment only', async () => {
+    const dir = temp();
+    const ws = new GitWorkspace(dir, { redact, token: 'ghp_secret_token_value_123' });
+    const state = await ws.prepare({ repo: `file://${bareRepo()}` }, 'fsmonitor');
+    const proof = join(dir, 'fsmonitor-env.txt');
+    // A hostile agent plants a command Git runs on `add`/`status`, dumping the environment it runs with.
+    git(dir, 'config', 'core.fsmonitor', `env > ${proof}; false`);
+    writeFileSync(join(dir, 'new.txt'), 'x\n');
+    process.env.SERVER_ONLY_SECRET = 'server-environment-secret-value';
+    try {
+      await ws.finish(state, 'work', { repo: `file://${bareRepo()}` }).catch(() => undefined);
+    } finally {
+      delete process.env.SERVER_ONLY_SECRET;
+    }
+    // The planted command did run (as the agent would expect) — but with none of the server's environment.
+    const seen = readFileSync(proof, 'utf8');
+    expect(seen).toMatch(/^PATH=/m);
+    expect(seen).not.toContain('server-environment-secret-value');
+    expect(seen).not.toContain('ghp_secret_token_value_123');
   });
 });
