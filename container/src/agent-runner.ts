@@ -6,11 +6,13 @@
  * an AbortController tied to `signal`. Its stderr is captured (last {@link STDERR_TAIL_CHARS}
  * characters) so a failure carries the reason — the original scripts' hardest-won lesson.
  * `resume` continues an earlier Claude session (same `cwd` and config dir needed). Claude Code runs
- * in its own process group, as the agent's user when isolation is on (agent-user.ts); the group is
- * killed when the run ends, so nothing the agent started outlives it.
+ * in its own process group, as the agent's user when isolation is on (agent-user.ts); when the run
+ * ends, that group and every process carrying the run's marker are killed, so nothing the agent
+ * started in the background outlives it.
  */
 import { query, type SDKMessage, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
-import { agentSpawner, killGroup, type AgentIdentity } from './agent-user.js';
+import { agentSpawner, killRun, RUN_MARKER_VARIABLE, type AgentIdentity } from './agent-user.js';
+import { randomUUID } from 'node:crypto';
 import type { PermissionMode } from './payload.js';
 
 /** Characters of the process's stderr kept for error reports. */
@@ -60,6 +62,7 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
   let result: SDKResultMessage | undefined;
   let claudeSessionId: string | undefined;
   let pid: number | undefined;
+  const marker = randomUUID();
   const onStderr = (data: string): void => {
     stderr = (stderr + data).slice(-STDERR_TAIL_CHARS);
   };
@@ -68,7 +71,7 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
       prompt: run.prompt,
       options: {
         cwd: run.cwd,
-        env: run.env,
+        env: { ...run.env, [RUN_MARKER_VARIABLE]: marker },
         permissionMode: run.permissionMode,
         allowDangerouslySkipPermissions: run.permissionMode === 'bypassPermissions',
         allowedTools: run.allowedTools,
@@ -97,7 +100,7 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
   } finally {
     run.signal.removeEventListener('abort', onAbort);
     // Whatever the agent left running (background shells, servers) ends with its run.
-    killGroup(pid);
+    await killRun(pid, marker);
   }
 }
 

@@ -10,7 +10,7 @@
  * token is then only kept out of the agent's own environment, not out of its reach.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import { execa } from 'execa';
 
@@ -70,14 +70,41 @@ export function agentSpawner(identity: AgentIdentity | undefined, onStderr: (dat
   };
 }
 
-/** Kill a process group (the agent's Claude Code and whatever it started), ignoring "no such process". */
-export function killGroup(pid: number | undefined): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
+/** Environment variable that marks every process of one run (inherited by whatever the agent starts). */
+export const RUN_MARKER_VARIABLE = 'AGENTCORE_RUN_ID';
+
+/**
+ * Kill what is left of a run: Claude Code's process group, and every process whose environment
+ * carries the run's marker ({@link RUN_MARKER_VARIABLE}) — Claude Code starts each shell command in
+ * a session of its own, so background jobs (`nohup … &`) leave the group. A process that clears its
+ * environment on purpose escapes this (Linux only: `/proc`).
+ * @returns how many marked processes were killed.
+ */
+export async function killRun(pid: number | undefined, marker: string): Promise<number> {
+  if (pid) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
+  const needle = Buffer.from(`${RUN_MARKER_VARIABLE}=${marker}\0`);
+  let killed = 0;
+  // Twice: a process may start another between the scan and the kill.
+  for (let round = 0; round < 2; round += 1) {
+    const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid);
+    for (const candidate of pids) {
+      const environ = await readFile(`/proc/${candidate}/environ`).catch(() => undefined);
+      if (!environ?.includes(needle)) continue;
+      try {
+        process.kill(Number(candidate), 'SIGKILL');
+        killed += 1;
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return killed;
 }
 
 /**

@@ -4,7 +4,7 @@
  * under `.claude/skills/`, where Claude Code discovers project skills.
  */
 import { existsSync } from 'node:fs';
-import { cp, readdir } from 'node:fs/promises';
+import { cp, lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Workspace-relative directory Claude Code reads project skills from. */
@@ -20,9 +20,20 @@ export async function bundledSkills(dir: string | undefined): Promise<string[]> 
     .sort();
 }
 
-/** Copy the named skills from `dir` into `<workspace>/.claude/skills/` (replacing older copies). */
+/**
+ * Copy the named skills from `dir` into `<workspace>/.claude/skills/` (replacing older copies).
+ * The workspace is the agent's: a `.claude`, `.claude/skills` or skill folder that is a symlink (or
+ * not a directory) is removed first, so the copy never writes through a link the agent planted.
+ */
 export async function installSkills(dir: string, names: readonly string[], workspace: string): Promise<void> {
+  const skillsRoot = join(workspace, WORKSPACE_SKILLS_DIR);
+  for (const path of [join(workspace, '.claude'), skillsRoot, ...names.map((n) => join(skillsRoot, n))]) await removeUnlessDirectory(path);
   for (const name of names) {
     await cp(join(dir, name), join(workspace, WORKSPACE_SKILLS_DIR, name), { recursive: true, force: true, verbatimSymlinks: true });
   }
+}
+
+async function removeUnlessDirectory(path: string): Promise<void> {
+  const stat = await lstat(path).catch(() => undefined);
+  if (stat && !stat.isDirectory()) await rm(path, { force: true });
 }

@@ -5,6 +5,7 @@
  * kept in S3, so a new server (a new microVM) still answers `status`.
  */
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
@@ -93,6 +94,18 @@ describe('work is delivered whatever ends the run', () => {
     expect(reply.subtype).toBe('error_aborted');
     await expectDelivered(reply, 'partial.txt', 'half done\n', session);
     expect((await agent.child).exitCode).toBe(0);
+  });
+});
+
+describe('the run\'s processes', () => {
+  it('nothing the agent started in the background outlives its run', async () => {
+    const agent = await server();
+    const marker = `${31_000 + Math.floor(Math.random() * 1000)}.5`;
+    model.setScript([toolTurn([bash(`nohup sleep ${marker} >/dev/null 2>&1 &`)]), textTurn('left a process behind')]);
+    const reply = await postInvocation(agent.url, { prompt: 'leave something running' }, newSessionId('orphans'));
+    expect(reply.status).toBe(200);
+    const { stdout } = await execa('pgrep', ['-f', `sleep ${marker}`], { reject: false });
+    expect(stdout.trim()).toBe('');
   });
 });
 

@@ -23,7 +23,7 @@ describe('container/package-lock.json', () => {
     expect(lock.packages['node_modules/@anthropic-ai/claude-agent-sdk-linux-arm64']?.version).toBe(sdk.version);
   });
 
-  it('the Dockerfile builds for linux/arm64 from that lock, as a non-root user, on port 8080', () => {
+  it('the Dockerfile builds for linux/arm64 from that lock, runs the agent as the unprivileged user agent (AGENT_USER), on port 8080', () => {
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('COPY skills ./skills');
     expect(dockerfile).toContain('SKILLS_DIR=/app/skills');
@@ -31,7 +31,10 @@ describe('container/package-lock.json', () => {
     expect(dockerfile).toContain('COPY package.json package-lock.json ./');
     expect(dockerfile).toContain('RUN npm ci');
     expect(dockerfile).toContain('npm prune --omit=dev');
-    expect(dockerfile).toMatch(/^USER agent$/m);
+    // The server stays root to hold the secrets and drop privileges for the agent (agent-user.ts).
+    expect(dockerfile).not.toMatch(/^USER /m);
+    expect(dockerfile).toMatch(/^ENV AGENT_USER=agent$/m);
+    expect(dockerfile).toMatch(/useradd .*agent/);
     expect(dockerfile).toMatch(/^EXPOSE 8080$/m);
     expect(dockerfile).toMatch(/install -y --no-install-recommends git/);
   });
