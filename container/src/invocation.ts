@@ -17,8 +17,8 @@ import { agentEnvironment, type ModelAccess } from './model-access.js';
 import { outputPrefix } from './output-prefix.js';
 import type { InvocationRequest } from './payload.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { sessionInfo, type AgentResponse } from './response.js';
-import type { SessionStore } from './session-store.js';
+import { sessionInfo, type AgentResponse, type SessionSaved } from './response.js';
+import type { SessionRecord, SessionStore } from './session-store.js';
 import { installSkills, WORKSPACE_SKILLS_DIR } from './skills.js';
 import { TRANSCRIPT_FILE, TranscriptWriter } from './transcript.js';
 import { sessionDirName, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
@@ -49,7 +49,18 @@ export interface InvocationEnvironment {
   identity?: AgentIdentity;
 }
 
-/** Run one invocation. Never throws for agent or upload failures: they are in the reply. */
+/** One invocation's reply, and the session save that continues after it (off the reply's path). */
+export interface InvocationOutcome {
+  reply: AgentResponse;
+  /** Resolves when the session is durable in S3 (or its save failed); absent when nothing is saved. */
+  persisted?: Promise<SessionSaved>;
+}
+
+/**
+ * Run one invocation. Never throws for agent or upload failures: they are in the reply. The
+ * session save starts before the reply is returned and completes in `persisted` (the reply says
+ * `session_saved: {saved: "pending"}`); the caller keeps the session busy until it resolves.
+ */
 export async function runInvocation(
   envt: InvocationEnvironment,
   request: InvocationRequest,
@@ -57,7 +68,7 @@ export async function runInvocation(
   signal: AbortSignal,
   emit: (event: AgentEvent) => void,
   invocationId: string = randomUUID(),
-): Promise<AgentResponse> {
+): Promise<InvocationOutcome> {
   const startedAt = new Date();
   const dirs = await sessionDirs(envt.workspaceRoot, runtimeSessionId, envt.identity);
   emit({ type: 'start', runtime_session_id: runtimeSessionId, invocation_id: invocationId, workspace: dirs.workspace });
@@ -65,11 +76,12 @@ export async function runInvocation(
   const redact = envt.redact ?? createRedactor(envt.env, envt.gitToken ? [envt.gitToken] : []);
 
   if (envt.access.kind === 'none') {
-    return failed(ids, startedAt, dirs.workspace, 'error_no_model_access', `No model access: ${envt.access.reason}`, { reason: envt.access.reason });
+    return { reply: failed(ids, startedAt, dirs.workspace, 'error_no_model_access', `No model access: ${envt.access.reason}`, { reason: envt.access.reason }) };
   }
 
-  const previous = await restoreSession(envt, runtimeSessionId, dirs.workspace, emit);
-  await giveToAgent(envt.identity, [dirs.workspace, dirs.configDir]);
+  const { record: previous, restored } = await restoreSession(envt, runtimeSessionId, dirs.workspace, emit);
+  // What the server restored belongs to the agent's user (extracted as the server's).
+  if (restored) await giveToAgent(envt.identity, [dirs.workspace, dirs.configDir]);
   const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact, identity: envt.identity }) : undefined;
   let repoState: RepoState | undefined;
   if (git && request.repo) {
@@ -79,7 +91,7 @@ export async function runInvocation(
       emit({ type: 'text', text: `Working on ${request.repo.repo} (branch ${repoState.workBranch}, base ${repoState.baseSha.slice(0, 12)})` });
     } catch (error) {
       const reason = redact((error as Error).message);
-      return failed(ids, startedAt, dirs.workspace, 'error_repository', `Could not prepare the repository: ${reason}`, { reason });
+      return { reply: failed(ids, startedAt, dirs.workspace, 'error_repository', `Could not prepare the repository: ${reason}`, { reason }) };
     }
   }
 
@@ -136,7 +148,7 @@ export async function runInvocation(
   }
   if (envt.s3 && changed.length > 0) emit({ type: 'upload', count: changed.length, destination: `s3://${envt.s3.bucket}/${outputPrefix(startedAt, invocationId)}` });
   const delivered = await deliver({ s3: envt.s3, redact, runtimeSessionId, invocationId, startedAt }, dirs.workspace, changed, artifacts, withheld);
-  const saved = await saveSession(envt, runtimeSessionId, request.prompt, run.claudeSessionId, previous);
+  const persisted = envt.sessionStore ? saveSession(envt.sessionStore, envt.workspaceRoot, runtimeSessionId, request.prompt, run.claudeSessionId, previous) : undefined;
   const common = {
     session,
     files: delivered.files,
@@ -144,7 +156,7 @@ export async function runInvocation(
     output: delivered.output,
     transcript: delivered.artifacts.get(TRANSCRIPT_FILE),
     ...(repo ? { repo: 'error' in repo ? repo : { ...repo, ...(delivered.artifacts.has(PATCH_FILE) ? { patch: delivered.artifacts.get(PATCH_FILE) } : {}) } } : {}),
-    ...saved,
+    ...(persisted ? { session_saved: { saved: 'pending' as const } } : {}),
   };
 
   // A non-error result is a success even if the process then exited oddly (logged via stderr).
@@ -156,19 +168,25 @@ export async function runInvocation(
     const maxTurns = subtype === 'error_max_turns' ? `Stopped after reaching max_turns (${request.maxTurns})` : undefined;
     const message = resultText ?? maxTurns ?? (resultErrors?.length ? resultErrors.join('; ') : undefined) ?? run.failure?.message ?? 'Claude Code ended without a result';
     return {
-      result: message,
-      is_error: true,
-      subtype,
-      error: `Agent run failed (${subtype}): ${message}`,
-      details: { reason: run.failure && resultText === undefined ? run.failure.message : message, stderr_tail: run.stderrTail, errors: resultErrors },
-      ...common,
+      persisted,
+      reply: {
+        result: message,
+        is_error: true,
+        subtype,
+        error: `Agent run failed (${subtype}): ${message}`,
+        details: { reason: run.failure && resultText === undefined ? run.failure.message : message, stderr_tail: run.stderrTail, errors: resultErrors },
+        ...common,
+      },
     };
   }
   return {
-    result: 'result' in run.result ? run.result.result : '',
-    is_error: false,
-    subtype: run.result.subtype,
-    ...common,
+    persisted,
+    reply: {
+      result: 'result' in run.result ? run.result.result : '',
+      is_error: false,
+      subtype: run.result.subtype,
+      ...common,
+    },
   };
 }
 
@@ -183,18 +201,18 @@ function isBookkeeping(relativePath: string): boolean {
  * microVM): the workspace, and the Claude session to resume.
  * @returns the session's saved record (undefined for a new session or without a store).
  */
-async function restoreSession(envt: InvocationEnvironment, sessionId: string, workspace: string, emit: (event: AgentEvent) => void) {
+async function restoreSession(envt: InvocationEnvironment, sessionId: string, workspace: string, emit: (event: AgentEvent) => void): Promise<{ record?: SessionRecord; restored: boolean }> {
   const store = envt.sessionStore;
-  if (!store) return undefined;
-  if (envt.claudeSessions.has(sessionId) || (await readdir(workspace)).length > 0) return store.record(sessionId).catch(() => undefined);
+  if (!store) return { restored: false };
+  if (envt.claudeSessions.has(sessionId) || (await readdir(workspace)).length > 0) return { record: await store.record(sessionId).catch(() => undefined), restored: false };
   const restored = await store.restore(sessionId, envt.workspaceRoot, sessionParts(sessionId)).catch((error: unknown) => {
     emit({ type: 'text', text: `Could not restore session ${sessionId} from S3: ${(error as Error).message}` });
     return undefined;
   });
-  if (!restored) return undefined;
+  if (!restored) return { restored: false };
   if (restored.record?.claude_session_id) envt.claudeSessions.set(sessionId, restored.record.claude_session_id);
   emit({ type: 'restore', files: restored.fileCount, refused: restored.refused.map((r) => `${r.path}: ${r.reason}`) });
-  return restored.record;
+  return { record: restored.record, restored: true };
 }
 
 /** The session's directories relative to the workspace root (see workspace.ts for the layout). */
@@ -203,19 +221,20 @@ export function sessionParts(sessionId: string): string[] {
   return [name, `.claude-sessions/${name}`];
 }
 
+/** Save the session; never rejects (a failure is the returned value). */
 async function saveSession(
-  envt: InvocationEnvironment,
+  store: SessionStore,
+  workspaceRoot: string,
   sessionId: string,
   prompt: string,
   claudeSessionId: string | undefined,
-  previous: Awaited<ReturnType<typeof restoreSession>>,
-): Promise<Pick<AgentResponse, 'session_saved'>> {
-  if (!envt.sessionStore) return {};
+  previous: SessionRecord | undefined,
+): Promise<SessionSaved> {
   try {
-    const record = await envt.sessionStore.save(sessionId, envt.workspaceRoot, sessionParts(sessionId), { prompt, claudeSessionId, previous });
-    return { session_saved: { saved: true, file_count: record.file_count } };
+    const record = await store.save(sessionId, workspaceRoot, sessionParts(sessionId), { prompt, claudeSessionId, previous });
+    return { saved: true, file_count: record.file_count };
   } catch (error) {
-    return { session_saved: { saved: false, error: (error as Error).message } };
+    return { saved: false, error: (error as Error).message };
   }
 }
 

@@ -46,9 +46,15 @@ export interface AgentResponse {
   transcript?: ResponseFile;
   /** Repository work (payload `repo`): the work branch, base, what changed, and the patch. */
   repo?: RepoWork | { error: string };
-  /** Whether the session (workspace + Claude transcript) was saved to S3 for continuation on another microVM. */
-  session_saved?: { saved: true; file_count: number } | { saved: false; error: string };
+  /**
+   * Whether the session (workspace + Claude transcript) was saved to S3 for continuation on another
+   * microVM. The reply is sent before the save ends (`pending`); `/ping` says `HealthyBusy` until
+   * it is durable, and the run's status then carries the final value.
+   */
+  session_saved?: SessionSaved;
 }
+
+export type SessionSaved = { saved: true; file_count: number } | { saved: false; error: string } | { saved: 'pending' };
 
 export interface RepoWork {
   work_branch: string;

@@ -26,11 +26,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent } from './events.js';
 import { Health } from './health.js';
-import { runInvocation, type InvocationEnvironment } from './invocation.js';
+import { runInvocation, type InvocationEnvironment, type InvocationOutcome } from './invocation.js';
 import { redactDeep, createRedactor } from './redact.js';
 import type { AgentResponse } from './response.js';
 import type { RunStatusStore } from './run-status-store.js';
-import { RunRegistry } from './runs.js';
+import { RunRegistry, type RunState } from './runs.js';
 import { PayloadError, parseInvocationPayload } from './payload.js';
 import { sessionInfo } from './response.js';
 
@@ -92,7 +92,23 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   const log = (entry: Record<string, unknown>): void => writeLog(redactDeep(entry, redact));
   const sendJson = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => writeJson(res, status, redactDeep(value, redact), headers);
   const running = new Map<string, { abort: AbortController; finished: Promise<void> }>();
+  /** Sessions whose last invocation replied but whose save (and stored status) is still under way. */
+  const persisting = new Map<string, Promise<void>>();
   let stopping = false;
+
+  /** Wait for the session save, record its result in the run, store the run status. Never rejects. */
+  async function persist(sessionId: string, outcome: InvocationOutcome | undefined, finished: RunState | undefined): Promise<void> {
+    try {
+      if (outcome?.persisted) {
+        const saved = await outcome.persisted;
+        outcome.reply.session_saved = saved;
+        log({ level: saved.saved === true ? 'info' : 'warn', msg: 'session saved', runtime_session_id: sessionId, ...saved });
+      }
+      if (options.runStatusStore && finished && finished.status !== 'running') await options.runStatusStore.save(redactDeep(finished, redact));
+    } catch (error) {
+      log({ level: 'warn', msg: 'could not store the run status', runtime_session_id: sessionId, error: String(error) });
+    }
+  }
 
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // Node checks request timeouts on this interval (default 30 s): keep it a fraction of the limit.
@@ -193,21 +209,19 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     if (streaming) keepalive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
     log({ level: 'info', msg: 'invocation started', runtime_session_id: sessionId, invocation_id: invocationId, permission_mode: request.permissionMode, streaming, async: request.async });
     const work = (async () => {
+      let outcome: InvocationOutcome | undefined;
       try {
-        let reply: AgentResponse;
+        // The session's previous save must be durable before its workspace changes again.
+        await persisting.get(sessionId);
         try {
-          reply = await runInvocation({ ...options, redact }, request, sessionId, abort.signal, emit, invocationId);
+          outcome = await runInvocation({ ...options, redact }, request, sessionId, abort.signal, emit, invocationId);
         } catch (error) {
           // Never leave the session locked or its status `running`: an internal failure is a reply too.
           log({ level: 'error', msg: 'invocation crashed', runtime_session_id: sessionId, error: String((error as Error)?.stack ?? error) });
-          reply = internalError(sessionId, invocationId, error);
+          outcome = { reply: internalError(sessionId, invocationId, error) };
         }
+        const reply = outcome.reply;
         runs.finish(sessionId, reply);
-        const finished = runs.get(sessionId);
-        if (options.runStatusStore && finished) {
-          await options.runStatusStore.save(redactDeep(finished, redact)).catch((error: unknown) =>
-            log({ level: 'warn', msg: 'could not store the run status', runtime_session_id: sessionId, error: String(error) }));
-        }
         log({
           level: reply.is_error ? 'error' : 'info', msg: 'invocation finished', runtime_session_id: sessionId,
           invocation_id: reply.session.invocation_id, is_error: reply.is_error, subtype: reply.subtype,
@@ -218,8 +232,14 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       } finally {
         clearInterval(keepalive);
         running.delete(sessionId);
-        done();
-        finish();
+        const finished = runs.get(sessionId);
+        // Durable in the background: /ping stays HealthyBusy, and shutdown waits, until it is.
+        const durable = persist(sessionId, outcome, finished).finally(() => {
+          if (persisting.get(sessionId) === durable) persisting.delete(sessionId);
+          done();
+          finish();
+        });
+        persisting.set(sessionId, durable);
       }
     })();
     if (request.async) {
@@ -253,7 +273,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const { abort } of running.values()) abort.abort('the agent server is shutting down (SIGTERM)');
-      const inFlight = Promise.all([...running.values()].map((r) => r.finished));
+      const inFlight = Promise.all([...running.values()].map((r) => r.finished)).then(() => Promise.all(persisting.values()));
       await Promise.race([inFlight, new Promise((r) => setTimeout(r, graceMs).unref())]);
       server.closeAllConnections();
       await closed;

@@ -76,7 +76,8 @@ export const agentResponseSchema = z.looseObject({
     ])
     .optional(),
   /** Whether the session was saved to S3 for continuation on another microVM. */
-  session_saved: z.union([z.looseObject({ saved: z.literal(true), file_count: z.number() }), z.looseObject({ saved: z.literal(false), error: z.string() })]).optional(),
+  /** `pending`: the server replied first and saves the session while `/ping` says HealthyBusy. */
+  session_saved: z.union([z.looseObject({ saved: z.literal(true), file_count: z.number() }), z.looseObject({ saved: z.literal(false), error: z.string() }), z.looseObject({ saved: z.literal('pending') })]).optional(),
 });
 export type AgentResponse = z.infer<typeof agentResponseSchema>;
 

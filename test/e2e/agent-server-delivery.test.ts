@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
-import { newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
+import { durableStatus, newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
 import { bash, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
@@ -36,13 +36,14 @@ afterAll(async () => {
 /** The object key of a reply file's s3_url. */
 const keyOf = (s3Url: string) => s3Url.replace(`s3://${bucket.name}/`, '');
 
-/** Expect `name` uploaded with `content`, and the session archive saved. */
-async function expectDelivered(reply: any, name: string, content: string, sessionName: string): Promise<void> {
+/** Expect `name` uploaded with `content`, and the session archive saved (durable after the reply). */
+async function expectDelivered(reply: any, name: string, content: string, sessionName: string, url?: string): Promise<void> {
   const file = reply.files.find((f: { file_name: string }) => f.file_name === name);
   expect(file?.s3_url, JSON.stringify(reply)).toBeTruthy();
   expect(await bucket.read(keyOf(file.s3_url))).toBe(content);
   expect(reply.output.location).toBe('s3');
-  expect(reply.session_saved).toMatchObject({ saved: true });
+  expect(reply.session_saved).toEqual({ saved: 'pending' });
+  if (url) expect((await durableStatus(url, sessionName)).response.session_saved).toMatchObject({ saved: true });
   expect(await bucket.keys(`sessions/${sessionName}`)).toEqual(expect.arrayContaining(['.tar.gz', '.json']));
 }
 
@@ -58,7 +59,7 @@ describe('work is delivered whatever ends the run', () => {
     const reply = await postInvocation(agent.url, { prompt: 'work hard', max_turns: 1 }, session);
     expect(reply.status).toBe(500);
     expect(reply.body.subtype).toBe('error_max_turns');
-    await expectDelivered(reply.body, 'first.txt', 'turn one\n', session);
+    await expectDelivered(reply.body, 'first.txt', 'turn one\n', session, agent.url);
   });
 
   it('the Claude Code process killed mid-run: what it wrote is uploaded, the reply says the process died', async () => {
@@ -72,7 +73,7 @@ describe('work is delivered whatever ends the run', () => {
     const reply = await postInvocation(agent.url, { prompt: 'die' }, session);
     expect(reply.status).toBe(500);
     expect(reply.body.subtype).toBe('error_process');
-    await expectDelivered(reply.body, 'before-death.txt', 'written\n', session);
+    await expectDelivered(reply.body, 'before-death.txt', 'written\n', session, agent.url);
   });
 
   it('SIGTERM to the server mid-run: the run is aborted, its files uploaded, the reply sent, the server exits 0', async () => {
@@ -92,8 +93,9 @@ describe('work is delivered whatever ends the run', () => {
     const reply = streamed.events.at(-1)!.event;
     expect(reply.type).toBe('result');
     expect(reply.subtype).toBe('error_aborted');
-    await expectDelivered(reply, 'partial.txt', 'half done\n', session);
+    // The server exits only once the session is durable.
     expect((await agent.child).exitCode).toBe(0);
+    await expectDelivered(reply, 'partial.txt', 'half done\n', session);
   });
 });
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
-import { newSessionId, postInvocation } from '../support/invocations.js';
+import { durableStatus, newSessionId, postInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel, type ScriptStep } from '../support/scripted-model.js';
@@ -77,9 +77,11 @@ describe.each([
     // The workspace files, plus the invocation's transcript beside them.
     expect(keys.sort()).toEqual([...Object.keys(FILES), 'transcript.jsonl'].map((name) => prefix.slice('outputs/'.length) + name).sort());
     expect(reply.body.transcript.s3_url).toBe(`s3://${BUCKET}/${prefix}transcript.jsonl`);
-    // And the session itself, for continuation on another microVM.
+    // And the session itself, for continuation on another microVM: saved after the reply.
+    expect(reply.body.session_saved).toEqual({ saved: 'pending' });
+    const durable = await durableStatus(server.url, sessionId);
+    expect(durable.response.session_saved).toEqual({ saved: true, file_count: expect.any(Number) });
     expect(await bucket.keys(`sessions/${sessionId}`)).toEqual(['.json', '.tar.gz']);
-    expect(reply.body.session_saved).toEqual({ saved: true, file_count: expect.any(Number) });
     for (const [name, content] of Object.entries(FILES)) expect(await bucket.read(prefix + name)).toBe(content);
 
     // The reply lists each file with its S3 and console URLs.

@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
-import { newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
+import { durableStatus, newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
 import { bash, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
@@ -129,6 +129,7 @@ describe('session ids', () => {
     const one = await postInvocation(server.url, { prompt: 'x' }, x);
     const two = await postInvocation(server.url, { prompt: 'lookalike' }, lookalike);
     expect([one.status, two.status]).toEqual([200, 200]);
+    await Promise.all([durableStatus(server.url, x), durableStatus(server.url, lookalike)]);
     const hashed = (id: string) => `h-${createHash('sha256').update(id).digest('hex')}`;
     expect(one.body.files[0].local_path).toContain(`/${hashed(x)}/who.txt`);
     expect(two.body.files[0].local_path).toContain(`/${hashed(lookalike)}/who.txt`);
@@ -141,6 +142,7 @@ describe('session ids', () => {
     model.setScript([(r) => toolTurn([write(join(workingDirectory(r), 'f.txt'), 'f\n')]), textTurn('ok')]);
     const reply = await postInvocation(server.url, { prompt: 'escape' }, id);
     expect(reply.status).toBe(200);
+    await durableStatus(server.url, id);
     const all = await bucket.keys('');
     expect(all.filter((k) => k.includes('..') || k.includes('escape'))).toEqual([]);
     const name = `h-${createHash('sha256').update(id).digest('hex')}`;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
-import { newSessionId, postInvocation } from '../support/invocations.js';
+import { durableStatus, newSessionId, postInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
 import { bash, lastToolResults, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
@@ -123,7 +123,7 @@ describe('uploads', () => {
         { file_name: 'kept.txt', error: expect.stringMatching(/NoSuchBucket/) },
         { file_name: 'transcript.jsonl', error: expect.stringMatching(/NoSuchBucket/) },
       ]);
-      expect(reply.body.session_saved).toEqual({ saved: false, error: expect.stringMatching(/bucket does not exist/) });
+      expect((await durableStatus(broken.url, session)).response.session_saved).toEqual({ saved: false, error: expect.stringMatching(/bucket does not exist/) });
       expect(reply.body.files).toEqual([expect.objectContaining({ file_name: 'kept.txt', s3_url: null, console_url: null })]);
       expect(existsSync(join(broken.workspaceRoot, session, 'kept.txt'))).toBe(true);
     } finally {

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
-import { newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
+import { durableStatus, newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
 import { bash, lastToolResults, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type RecordedRequest, type ScriptedModel } from '../support/scripted-model.js';
@@ -73,7 +73,7 @@ describe('session continuation', () => {
     expect(two.body.result).toBe('Added tests.');
     expect(two.body.session.claude_session_id).toBe(claudeSession);
     expect(two.body.files.map((f: { file_name: string }) => f.file_name)).toEqual(['test_app.py']);
-    expect(two.body.session_saved).toMatchObject({ saved: true });
+    expect((await durableStatus(first.url, session)).response.session_saved).toMatchObject({ saved: true });
   });
 
   it('on a new microVM the session is restored from S3, then resumed', async () => {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { claudeBinaryPath } from '../support/claude-binary.js';
 import { bucketContents, encodings, IS_ROOT, leaks, makeReachable } from '../support/hostile.js';
-import { newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
+import { durableStatus, newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
 import { bash, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
@@ -83,9 +83,10 @@ describe.skipIf(!IS_ROOT)('secrets, with the agent as its own user', () => {
     expect(reply.result).toContain('[REDACTED]');
 
     expect(leaks(JSON.stringify(events), SECRETS), 'SSE events and reply').toEqual([]);
-    const status = await postInvocation(agent.url, { action: 'status' }, session);
-    expect(status.body.status).toBe('succeeded');
-    expect(leaks(JSON.stringify(status.body), SECRETS), 'status').toEqual([]);
+    const status = await durableStatus(agent.url, session);
+    expect(status.status).toBe('succeeded');
+    expect(status.response.session_saved).toMatchObject({ saved: true });
+    expect(leaks(JSON.stringify(status), SECRETS), 'status').toEqual([]);
     expect(leaks(agent.output(), SECRETS), 'server log').toEqual([]);
 
     const stored = await bucketContents(bucket);
@@ -117,8 +118,10 @@ describe.skipIf(!IS_ROOT)('secrets, with the agent as its own user', () => {
     const agent = await server(devBucket.name, {});
     expect(agent.output()).toMatch(/isolation: WARNING: agent runs as root/);
     model.setScript(hostileScript());
-    const reply = await postInvocation(agent.url, { prompt: 'leak everything' }, newSessionId('dev'));
+    const devSession = newSessionId('dev');
+    const reply = await postInvocation(agent.url, { prompt: 'leak everything' }, devSession);
     expect(reply.status).toBe(200);
+    await durableStatus(agent.url, devSession);
     const seen = readFileSync(join(agent.workspaceRoot, reply.body.session.runtime_session_id, 'git-token-seen.txt'), 'utf8');
     expect(Number(seen.trim())).toBeGreaterThan(0);
     // Still nothing in what the server sends or stores.

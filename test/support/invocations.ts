@@ -64,3 +64,18 @@ export async function streamInvocation(url: string, payload: unknown, sessionId?
 export function newSessionId(label = 'test'): string {
   return `${label}-${crypto.randomUUID()}`;
 }
+
+/**
+ * The session's latest run once its save is durable: polls `{"action":"status"}` until the run is
+ * finished and `session_saved` is no longer `pending` (the server saves after replying).
+ * @throws Error after `timeoutMs`.
+ */
+export async function durableStatus(url: string, sessionId: string, timeoutMs = 30_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await postInvocation(url, { action: 'status' }, sessionId);
+    if (body.status !== 'running' && body.response?.session_saved?.saved !== 'pending') return body;
+    if (Date.now() > deadline) throw new Error(`session ${sessionId} not durable after ${timeoutMs} ms: ${JSON.stringify(body).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
