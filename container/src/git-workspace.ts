@@ -10,6 +10,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { repoUrlProblem } from './grammar.js';
 import type { Redactor } from './redact.js';
 
 /** Where the agent's repository work comes from; the payload's `repo`, `branch`, `base`. */
@@ -51,21 +52,8 @@ export interface RepoResult {
 const BASE_KEY = 'agentcore.base';
 const AUTHOR = ['-c', 'user.name=agentcore-claude', '-c', 'user.email=agent@agentcore-claude.invalid'];
 
-/**
- * Why a repository URL is refused, or `undefined` when accepted: only `https://` and `file://`
- * URLs without embedded credentials (a token belongs in `GIT_TOKEN`, not in the URL).
- */
-export function repoUrlProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'is not a URL';
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'file:') return `uses ${parsed.protocol} — only https:// (or file://) Git URLs are supported`;
-  if (parsed.username || parsed.password) return 'embeds credentials — pass a token through GIT_TOKEN instead';
-  return undefined;
-}
+/** Why a repository URL is refused (moved to grammar.ts, where the payload's grammars live). */
+export { repoUrlProblem };
 
 /**
  * The work branch name for a runtime session: `agentcore/<session>` with characters Git refuses

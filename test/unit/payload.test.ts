@@ -59,7 +59,7 @@ describe('parseInvocationPayload: accepted forms', () => {
   });
 
   it('keeps max_turns and model, ignores unknown fields', () => {
-    expect(parse({ prompt: 'x', max_turns: 7, model: ' claude-x ', extra: true })).toMatchObject({ maxTurns: 7, model: 'claude-x' });
+    expect(parse({ prompt: 'x', max_turns: 7, model: 'claude-x', extra: true })).toMatchObject({ maxTurns: 7, model: 'claude-x' });
   });
 });
 
@@ -81,7 +81,9 @@ describe('parseInvocationPayload: refusals', () => {
     ['a rule of an unknown tool', { prompt: 'x', allowed_tools: ['Shell(ls)'] }, /Unknown tool name\(s\) in allowed_tools: Shell\(ls\)/],
     ['max_turns fractional', { prompt: 'x', max_turns: 2.5 }, /max_turns must be an integer/],
     ['max_turns too big', { prompt: 'x', max_turns: 100_000 }, /max_turns must be at most 1000/],
-    ['model blank', { prompt: 'x', model: '  ' }, /model must not be empty/],
+    ['model blank', { prompt: 'x', model: '  ' }, /model must not contain whitespace/],
+    ['model empty', { prompt: 'x', model: '' }, /model must not be empty/],
+    ['model with surrounding spaces (not trimmed)', { prompt: 'x', model: ' claude-x ' }, /model must not contain whitespace/],
   ];
   it.each(table)('%s', (_name, body, message) => {
     let error: unknown;
