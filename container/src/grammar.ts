@@ -106,7 +106,8 @@ export const CLAUDE_CODE_MODEL_ALIASES = ['default', 'sonnet', 'opus', 'haiku', 
  * Why `model` is not a model Claude Code can be started with (`--model <model>`), or `undefined`:
  * - a Claude Code alias ({@link CLAUDE_CODE_MODEL_ALIASES}), optionally with `[1m]`;
  * - an Anthropic API model name `claude-…` (lowercase letters, digits, `.`, `-`), optionally with `[1m]`;
- * - a Bedrock model id, inference profile id or ARN ({@link BEDROCK_MODEL_ID}), optionally with `[1m]`.
+ * - a Bedrock model id, inference profile id or ARN ({@link BEDROCK_MODEL_ID}), optionally with `[1m]`,
+ *   that starts with a letter or digit and holds no `..` (Bedrock's pattern alone admits `../x`).
  * Never empty, never starting with `-`, no whitespace or control characters, at most {@link MAX_MODEL_CHARS}.
  */
 export function modelIdProblem(model: string): string | undefined {
@@ -118,7 +119,7 @@ export function modelIdProblem(model: string): string | undefined {
   if (id.length === 0) return 'is not a model id';
   if ((CLAUDE_CODE_MODEL_ALIASES as readonly string[]).includes(id)) return undefined;
   if (/^claude-[a-z0-9][a-z0-9.-]{0,126}$/.test(id)) return undefined;
-  if (!id.startsWith('-') && BEDROCK_MODEL_ID.test(id)) return undefined;
+  if (/^[a-zA-Z0-9]/.test(id) && !id.includes('..') && BEDROCK_MODEL_ID.test(id)) return undefined;
   return `is not a model id: a Claude Code alias (${CLAUDE_CODE_MODEL_ALIASES.join(', ')}, sonnet[1m]), a claude-… model name, or a Bedrock model id, inference profile id or ARN`;
 }
 
@@ -135,6 +136,8 @@ const HOST = /^(([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.([a-z0-9]([a-z0-9-]{0,61}
  * Why a repository URL is refused, or `undefined` when accepted:
  * - `https://<host>/…` with a host name, no embedded credentials (a token belongs in `GIT_TOKEN`);
  * - `file:///<absolute path>` only with `options.allowFileRepos` (local development);
+ * - written as such: starting with `https://<host>` or `file://`, no backslash (URL parsing
+ *   would normalize what git is then given raw);
  * - never starting with `-`, no whitespace, control characters or lone surrogates, at most
  *   {@link MAX_REPO_URL_CHARS} characters.
  * The default `options` accept `file://` (for callers holding a URL the payload already admitted,
@@ -145,6 +148,8 @@ export function repoUrlProblem(url: string, options: RepoUrlOptions = { allowFil
   if (common) return common;
   if (url.length > MAX_REPO_URL_CHARS) return `must be at most ${MAX_REPO_URL_CHARS} characters`;
   if (/\s/.test(url)) return 'must not contain whitespace';
+  // URL() reads `\\` as `/` and skips extra slashes in https:///x; git would be given the raw text.
+  if (url.includes('\\')) return 'must not contain a backslash';
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -154,10 +159,12 @@ export function repoUrlProblem(url: string, options: RepoUrlOptions = { allowFil
   const supported = options.allowFileRepos ? 'only https:// (or file://) Git URLs are supported' : 'only https:// Git URLs are supported';
   if (parsed.protocol === 'file:') {
     if (!options.allowFileRepos) return 'uses file: — only https:// Git URLs are supported (file:// needs AGENT_ALLOW_FILE_REPOS=1, local development)';
+    if (!url.startsWith('file://')) return 'must start with file:// (file:///absolute/path)';
     if (parsed.host !== '' && parsed.host !== 'localhost') return 'is a file:// URL with a host — use file:///absolute/path';
     return undefined;
   }
   if (parsed.protocol !== 'https:') return `uses ${parsed.protocol} — ${supported}`;
+  if (!/^https:\/\/[^/]/.test(url)) return 'must start with https://<host>';
   if (parsed.username || parsed.password) return 'embeds credentials — pass a token through GIT_TOKEN instead';
   if (!parsed.hostname) return 'has no host';
   if (!HOST.test(parsed.hostname)) return 'has an invalid host name';
