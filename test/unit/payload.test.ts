@@ -141,7 +141,7 @@ describe('parseInvocationPayload: strict grammars (issue 8: no payload field rea
   const issues = (error: PayloadError) => (error.details as { issues: Array<{ field: string; message: string }> }).issues;
   const repo = 'https://github.com/o/r.git';
 
-  it.each([
+  const injections: Array<[string, Record<string, unknown>, RegExp]> = [
     ['base', { prompt: 'x', repo, base: '--upload-pack=env >/tmp/pwn;git-upload-pack' }, /must not start with "-"/],
     ['branch', { prompt: 'x', repo, branch: '-c' }, /must not start with "-"/],
     ['branch', { prompt: 'x', repo, branch: 'a..b' }, /no "\.\."/],
@@ -163,7 +163,8 @@ describe('parseInvocationPayload: strict grammars (issue 8: no payload field rea
     ['max_turns', { prompt: 'x', max_turns: '5' }, /must be an integer/],
     ['async', { prompt: 'x', async: 1 }, /must be true or false/],
     ['permission_mode', { prompt: 'x', permission_mode: ['plan'] }, /must be a string/],
-  ])('%s: %j', (field, body, rule) => {
+  ];
+  it.each(injections.map(([field, body, rule]) => [field, JSON.stringify(body).slice(0, 120), body, rule] as const))('%s: %s', (field, _title, body, rule) => {
     const error = refusal(body);
     expect(error.status).toBe(400);
     expect(issues(error)).toContainEqual({ field, message: expect.stringMatching(rule) });
