@@ -100,7 +100,7 @@ const MAX_ISSUES = 20;
 
 const modeSchema = z
   .string({ error: 'must be a string' })
-  .transform((value) => PERMISSION_MODE_ALIASES[value] ?? value)
+  .transform((value) => (Object.hasOwn(PERMISSION_MODE_ALIASES, value) ? PERMISSION_MODE_ALIASES[value] : value) as string)
   .pipe(z.enum(PERMISSION_MODES, {
     error: `must be one of ${[...PERMISSION_MODES, ...Object.keys(PERMISSION_MODE_ALIASES)].join(', ')}`,
   }));
