@@ -18,9 +18,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer } from '../../src/engine/local-server.js';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { createBareRepo } from '../support/git-repo.js';
 import { postInvocation } from '../support/invocations.js';
+import { freePort } from '../support/ports.js';
 import { startScriptedModel, textTurn, type ScriptedModel } from '../support/scripted-model.js';
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 0x8badf00d) >>> 0;
@@ -339,5 +341,26 @@ describe('option-injection table: every payload field × injection value → 400
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(model.requests.some((r) => JSON.stringify(r.messages).includes(`--upload-pack=touch ${canary}`))).toBe(true);
     expect(existsSync(canary)).toBe(false);
+  });
+});
+
+describe('local development (startLocalServer: agentcore-claude dev and invoke --local) enables file:// repositories', () => {
+  it('the server it starts accepts a file:// repository; a server started without AGENT_ALLOW_FILE_REPOS=1 refuses it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-file-repo-'));
+    const local = await startLocalServer({ port: await freePort(), host: '127.0.0.1', workspaceRoot: join(dir, 'ws'), env: { PATH: process.env.PATH ?? '', HOME: join(dir, 'home') }, stdio: 'capture' });
+    const plain = await startAgentServer({});
+    try {
+      const payload = { prompt: 'x', repo: `file://${join(dir, 'repo.git')}` };
+      // No model access: a payload that validates fails fast with error_no_model_access (before any clone).
+      const accepted = await postInvocation(local.url, payload);
+      expect(accepted.body.subtype, JSON.stringify(accepted.body)).toBe('error_no_model_access');
+      const refused = await postInvocation(plain.url, payload);
+      expect(refused.status).toBe(400);
+      expect(refused.body.details.issues).toEqual([{ field: 'repo', message: expect.stringContaining('AGENT_ALLOW_FILE_REPOS=1') }]);
+    } finally {
+      await local.stop();
+      await plain.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
