@@ -231,7 +231,7 @@ describe(`${PAYLOADS} seeded hostile payloads against one agent server (seed ${S
     const failures: string[] = [];
     const tally = { refused: 0, tooLarge: 0, valid: 0, status: 0, fiveXX: 0, fiveXXForBadPayloads: 0 };
     const check = async (index: number, payload: Hostile) => {
-      const response = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload.body });
+      const response = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof payload.body === 'string' ? payload.body : new Uint8Array(payload.body) });
       const text = await response.text();
       let body: any;
       try {
