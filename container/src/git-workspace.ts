@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { giveToAgent, type AgentIdentity } from './agent-user.js';
+import { repoUrlProblem } from './grammar.js';
+import { fileReposAllowed } from './payload.js';
 import type { Redactor } from './redact.js';
 
 /** Where the agent's repository work comes from; the payload's `repo`, `branch`, `base`. */
@@ -56,21 +58,8 @@ const AUTHOR = ['-c', 'user.name=agentcore-claude', '-c', 'user.email=agent@agen
 /** A full commit id (SHA-1 or SHA-256). */
 const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
-/**
- * Why a repository URL is refused, or `undefined` when accepted: only `https://` and `file://`
- * URLs without embedded credentials (a token belongs in `GIT_TOKEN`, not in the URL).
- */
-export function repoUrlProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'is not a URL';
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'file:') return `uses ${parsed.protocol} — only https:// (or file://) Git URLs are supported`;
-  if (parsed.username || parsed.password) return 'embeds credentials — pass a token through GIT_TOKEN instead';
-  return undefined;
-}
+/** Why a repository URL is refused (moved to grammar.ts, where the payload's grammars live). */
+export { repoUrlProblem };
 
 /**
  * The work branch name for a runtime session: `agentcore/<session>` with characters Git refuses
@@ -90,6 +79,8 @@ export interface GitWorkspaceOptions {
   redact: Redactor;
   /** The agent's user (agent-user.ts): Git commands inside the agent's workspace run as it. */
   identity?: AgentIdentity;
+  /** Accept `file://` repositories (local development); default: `AGENT_ALLOW_FILE_REPOS=1`. */
+  allowFileRepos?: boolean;
 }
 
 /**
@@ -115,7 +106,7 @@ export class GitWorkspace {
    * @throws Error with git's redacted stderr when cloning or checkout fails.
    */
   async prepare(spec: RepoSpec, sessionId: string, exclude: readonly string[] = []): Promise<RepoState> {
-    const problem = repoUrlProblem(spec.repo);
+    const problem = repoUrlProblem(spec.repo, { allowFileRepos: this.options.allowFileRepos ?? fileReposAllowed() });
     if (problem) throw new Error(`repo ${problem}`);
     const workBranch = workBranchName(sessionId);
     if (existsSync(join(this.dir, '.git'))) {

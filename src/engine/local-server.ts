@@ -47,7 +47,8 @@ export interface LocalServer {
 }
 
 /**
- * Start the agent server and wait until `/ping` answers.
+ * Start the agent server and wait until `/ping` answers. The server runs with
+ * `AGENT_ALLOW_FILE_REPOS=1` (payloads may name `file://` repositories: local development only).
  * @throws CliError when the server is not built, exits early (e.g. port in use), or is not ready in `readyTimeoutMs`.
  */
 export async function startLocalServer(options: LocalServerOptions, readyTimeoutMs = 20_000): Promise<LocalServer> {
@@ -59,7 +60,8 @@ export async function startLocalServer(options: LocalServerOptions, readyTimeout
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
   let output = '';
   const child = execa(process.execPath, [entry], {
-    env: { ...options.env, PORT: String(options.port), HOST: options.host, WORKSPACE_ROOT: workspaceRoot },
+    // AGENT_ALLOW_FILE_REPOS=1: local development may name file:// repositories (container/src/payload.ts).
+    env: { ...options.env, PORT: String(options.port), HOST: options.host, WORKSPACE_ROOT: workspaceRoot, AGENT_ALLOW_FILE_REPOS: '1' },
     extendEnv: false,
     stdio: options.stdio === 'inherit' ? 'inherit' : 'pipe',
     all: options.stdio === 'capture',

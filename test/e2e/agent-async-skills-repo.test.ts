@@ -28,7 +28,7 @@ beforeAll(async () => {
   writeFileSync(join(skills, 'release-notes', 'SKILL.md'), '---\nname: release-notes\ndescription: Write release notes from git history. Use when asked for a changelog.\n---\nRun git log and summarize.\n');
   [moto, model] = await Promise.all([startMoto(), startScriptedModel()]);
   bucket = await createTestBucket(moto, BUCKET);
-  server = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: BUCKET, SKILLS_DIR: skills });
+  server = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: BUCKET, AGENT_ALLOW_FILE_REPOS: '1', SKILLS_DIR: skills });
 });
 afterAll(async () => {
   await server?.stop();

@@ -24,7 +24,7 @@ beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'cli-async-'));
   [moto, model] = await Promise.all([startMoto(), startScriptedModel()]);
   await createTestBucket(moto, BUCKET);
-  server = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: BUCKET });
+  server = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: BUCKET, AGENT_ALLOW_FILE_REPOS: '1' });
 });
 afterAll(async () => {
   await server?.stop();

@@ -55,7 +55,7 @@ describe('GitWorkspace with a local bare repository', () => {
   it('clones, works on agentcore/<session>, and produces a patch that applies to the base', async () => {
     const bare = bareRepo();
     const workspace = temp();
-    const ws = new GitWorkspace(workspace, { redact: createRedactor({}) });
+    const ws = new GitWorkspace(workspace, { allowFileRepos: true, redact: createRedactor({}) });
     const spec = { repo: `file://${bare}` };
     const state = await ws.prepare(spec, 'sess-1');
     expect(state.cloned).toBe(true);
@@ -97,7 +97,7 @@ describe('GitWorkspace with a local bare repository', () => {
   it('with a token, pushes the work branch to the remote', async () => {
     const bare = bareRepo();
     const workspace = temp();
-    const ws = new GitWorkspace(workspace, { token: 'token-for-push-0123', redact: createRedactor({}) });
+    const ws = new GitWorkspace(workspace, { allowFileRepos: true, token: 'token-for-push-0123', redact: createRedactor({}) });
     const spec = { repo: `file://${bare}` };
     const state = await ws.prepare(spec, 'sess-push');
     writeFileSync(join(workspace, 'pushed.txt'), 'yes\n');
@@ -108,13 +108,13 @@ describe('GitWorkspace with a local bare repository', () => {
 
   it('reports a missing base clearly', async () => {
     const bare = bareRepo();
-    const ws = new GitWorkspace(temp(), { redact: createRedactor({}) });
+    const ws = new GitWorkspace(temp(), { allowFileRepos: true, redact: createRedactor({}) });
     await expect(ws.prepare({ repo: `file://${bare}`, base: 'nope' }, 's')).rejects.toThrow(/base "nope" is not a branch, tag or commit/);
   });
 
   it('never shows the token in errors', async () => {
     const token = 'ghp_supersecrettoken123';
-    const ws = new GitWorkspace(temp(), { token, redact: createRedactor({ GIT_TOKEN: token }) });
+    const ws = new GitWorkspace(temp(), { allowFileRepos: true, token, redact: createRedactor({ GIT_TOKEN: token }) });
     const error = await ws.prepare({ repo: 'https://127.0.0.1:9/none.git' }, 's').catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/git clone/);
@@ -135,7 +135,7 @@ describe('GitWorkspace against hostile values and workspaces (issue 8)', () => {
     const dir = temp();
     const canary = join(dir, 'CANARY');
     const spec = JSON.parse(JSON.stringify({ repo: `file://${repo}`, ...refs }).replace(/CANARY/g, canary));
-    await new GitWorkspace(dir, { redact }).prepare(spec, 'inject').catch(() => undefined);
+    await new GitWorkspace(dir, { allowFileRepos: true, redact }).prepare(spec, 'inject').catch(() => undefined);
     expect(existsSync(canary)).toBe(false);
     expect(existsSync(join(dirname(dir), 'CANARY'))).toBe(false);
   });
@@ -145,7 +145,7 @@ describe('GitWorkspace against hostile values and workspaces (issue 8)', () => {
     git(project, 'init', '-q');
     const dir = join(project, '.agentcore-claude', 'workspace', 'session-1');
     mkdirSync(dir, { recursive: true });
-    const ws = new GitWorkspace(dir, { redact });
+    const ws = new GitWorkspace(dir, { allowFileRepos: true, redact });
     const state = await ws.prepare({ repo: `file://${bareRepo()}` }, 'session-1');
     expect(state.cloned).toBe(true);
     // A continuation finds the workspace's own clone, not the enclosing project.
@@ -158,14 +158,14 @@ describe('GitWorkspace against hostile values and workspaces (issue 8)', () => {
     git(project, 'init', '-q');
     const dir = join(project, 'ws');
     mkdirSync(dir);
-    const state = await new GitWorkspace(dir, { redact }).prepare({ repo: `file://${bareRepo()}` }, 's');
+    const state = await new GitWorkspace(dir, { allowFileRepos: true, redact }).prepare({ repo: `file://${bareRepo()}` }, 's');
     expect(state.cloned).toBe(true);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('# demo\n');
   });
 
   it('the agent\'s repository config cannot run commands as the server: finish runs Git in the workspace with the agent\'s environment only', async () => {
     const dir = temp();
-    const ws = new GitWorkspace(dir, { redact, token: 'ghp_secret_token_value_123' });
+    const ws = new GitWorkspace(dir, { allowFileRepos: true, redact, token: 'ghp_secret_token_value_123' });
     const state = await ws.prepare({ repo: `file://${bareRepo()}` }, 'fsmonitor');
     const proof = join(dir, 'fsmonitor-env.txt');
     // A hostile agent plants a command Git runs on `add`/`status`, dumping the environment it runs with.
