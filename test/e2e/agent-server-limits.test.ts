@@ -35,28 +35,24 @@ afterAll(async () => {
 });
 
 /** Send raw bytes, collect everything the server answers until it closes the connection. */
-function raw(request: string, keepOpenMs = 0): Promise<{ text: string; closedAfterMs: number }> {
+function raw(request: string): Promise<{ text: string }> {
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const socket = connect(Number(port), '127.0.0.1', () => {
-      socket.write(request);
-      if (keepOpenMs === 0) return;
-    });
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(request));
     let text = '';
     socket.on('data', (chunk) => (text += chunk.toString()));
     socket.on('error', reject);
-    socket.on('close', () => resolve({ text, closedAfterMs: performance.now() - started }));
+    socket.on('close', () => resolve({ text }));
   });
 }
 
 describe('request limits', () => {
   it('answers 413 to a body declared over the limit without waiting for it, and closes the connection', async () => {
-    const { text, closedAfterMs } = await raw('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{"prompt":');
+    // The body never comes: a server that waited for it would answer 408 at the request timeout instead.
+    const { text } = await raw('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{"prompt":');
     expect(text).toMatch(/^HTTP\/1\.1 413/);
     expect(text).toMatch(/exceeds 4096 bytes/);
-    // Closed by the server, long before 100 MiB could have been sent (and well before the request timeout).
-    expect(closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS);
+    expect(text).toMatch(/connection: close/i);
   });
 
   it('refuses a chunked body as soon as it crosses the limit', async () => {
@@ -67,10 +63,8 @@ describe('request limits', () => {
   });
 
   it('drops a request whose body never finishes once the request timeout passes', async () => {
-    const { text, closedAfterMs } = await raw('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"prompt":"x', 1);
-    expect(text).toMatch(/^HTTP\/1\.1 408|^$/);
-    expect(closedAfterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
-    expect(closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS * 5);
+    const { text } = await raw('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"prompt":"x');
+    expect(text).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it.each(['//', '//ping', '/invocations/../ping', '/%00'])('answers GET %s with 404, not 500', async (path) => {
