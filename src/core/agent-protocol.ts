@@ -17,7 +17,7 @@ export interface InvocationPayload {
   model?: string;
   /** Reply at once with `status: "running"`; follow with a status request. */
   async?: boolean;
-  /** Work on a clone of this Git repository (https://, or file:// on the agent's disk). */
+  /** Work on a clone of this Git repository (https://; file:// only on a local agent server: AGENT_ALLOW_FILE_REPOS=1). */
   repo?: string;
   branch?: string;
   base?: string;
