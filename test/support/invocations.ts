@@ -34,10 +34,11 @@ export interface StreamedEvent {
 }
 
 /** POST with `Accept: text/event-stream` and collect every `data:` event with its arrival time. */
-export async function streamInvocation(url: string, payload: unknown, sessionId?: string, onEvent?: (e: StreamedEvent) => void): Promise<{ status: number; contentType: string; events: StreamedEvent[] }> {
+export async function streamInvocation(url: string, payload: unknown, sessionId?: string, onEvent?: (e: StreamedEvent) => void, signal?: AbortSignal): Promise<{ status: number; contentType: string; events: StreamedEvent[] }> {
   const started = performance.now();
   const response = await fetch(`${url}/invocations`, {
     method: 'POST',
+    signal,
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(sessionId ? { [SESSION_HEADER]: sessionId } : {}) },
     body: JSON.stringify(payload),
   });
