@@ -24,21 +24,11 @@ import { createBareRepo } from '../support/git-repo.js';
 import { postInvocation } from '../support/invocations.js';
 import { freePort } from '../support/ports.js';
 import { startScriptedModel, textTurn, type ScriptedModel } from '../support/scripted-model.js';
+import { prng } from '../support/hostile.js';
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 0x8badf00d) >>> 0;
 const PAYLOADS = 1400;
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Expect =
   | { kind: 'refused'; field: string }

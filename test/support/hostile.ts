@@ -53,3 +53,15 @@ export function makeReachable(path: string): void {
     if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o011);
   }
 }
+
+/** Deterministic PRNG (mulberry32): a seeded source in [0, 1) for reproducible hostile inputs. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -7,18 +7,8 @@ import {
   baseRefProblem, hasLoneSurrogate, MAX_MODEL_CHARS, MAX_REF_CHARS, modelIdProblem, refNameProblem, repoUrlProblem, textProblem,
 } from '../../container/src/grammar.js';
 import { MAX_TOOL_ENTRY_CHARS, toolEntryProblem } from '../../container/src/tools.js';
+import { prng } from '../support/hostile.js';
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Outside any repository, so `--branch` cannot expand @{-N} against a real HEAD.
 const outside = mkdtempSync(join(tmpdir(), 'ref-format-'));
