@@ -46,24 +46,22 @@ export interface DeliveryTarget {
 }
 
 /**
- * The workspace's changed files (bookkeeping left out), each scrubbed of secrets in place.
- * Files holding a secret that cannot be rewritten (too large) are returned in `withheld`.
+ * The workspace's changed files, each scrubbed of secrets in place — bookkeeping too (`.git/config`
+ * is archived with the session) — and returned without the bookkeeping. Git's compressed objects
+ * are not readable text: a secret the agent commits itself stays in them (the patch is redacted).
  */
 export async function collectChanges(
   workspace: string,
   before: Snapshot,
   redact: Redactor,
   isBookkeeping: (relativePath: string) => boolean,
-): Promise<{ changed: ChangedFile[]; withheld: UploadError[] }> {
-  const all = (await changedFiles(workspace, before)).filter((f) => !isBookkeeping(f.relativePath));
+): Promise<ChangedFile[]> {
   const changed: ChangedFile[] = [];
-  const withheld: UploadError[] = [];
-  for (const file of all) {
+  for (const file of await changedFiles(workspace, before)) {
     const scrubbed = await scrubFile(file.absolutePath, workspace, redact);
-    if (scrubbed === 'too-large') withheld.push({ file_name: posix(file.relativePath), error: 'holds a secret value and is too large to redact: not delivered' });
-    else if (scrubbed !== 'skipped') changed.push(file);
+    if (!isBookkeeping(file.relativePath) && scrubbed !== 'skipped') changed.push(file);
   }
-  return { changed, withheld };
+  return changed;
 }
 
 /** Scrub every file of the Claude config dir that changed since `before` (Claude Code's own transcripts). */
@@ -96,7 +94,6 @@ export async function deliver(
   workspace: string,
   changed: readonly ChangedFile[],
   artifactFiles: readonly ChangedFile[],
-  withheld: readonly UploadError[],
 ): Promise<Delivery> {
   const { files, artifacts } = assignKeys(changed, artifactFiles);
   let uploaded: UploadedFile[] = [];
@@ -123,7 +120,7 @@ export async function deliver(
   return {
     files: files.map(describe),
     artifacts: new Map(artifacts.map((a) => [a.relativePath, describe(a)])),
-    upload_errors: [...withheld, ...errors],
+    upload_errors: errors,
     output,
   };
 }

@@ -130,7 +130,7 @@ export async function runInvocation(
   if (run.claudeSessionId) envt.claudeSessions.set(runtimeSessionId, run.claudeSessionId);
 
   // From here on, whatever ended the run, its work is delivered.
-  const { changed, withheld } = await collectChanges(dirs.workspace, before, redact, isBookkeeping);
+  const changed = await collectChanges(dirs.workspace, before, redact, isBookkeeping);
   await scrubChanged(dirs.configDir, configBefore, redact);
   const session = sessionInfo(ids, run.result, Date.now() - startedAt.getTime());
   const artifacts: ChangedFile[] = [{ relativePath: TRANSCRIPT_FILE, absolutePath: transcriptPath, size: (await stat(transcriptPath)).size }];
@@ -147,7 +147,7 @@ export async function runInvocation(
     }
   }
   if (envt.s3 && changed.length > 0) emit({ type: 'upload', count: changed.length, destination: `s3://${envt.s3.bucket}/${outputPrefix(startedAt, invocationId)}` });
-  const delivered = await deliver({ s3: envt.s3, redact, runtimeSessionId, invocationId, startedAt }, dirs.workspace, changed, artifacts, withheld);
+  const delivered = await deliver({ s3: envt.s3, redact, runtimeSessionId, invocationId, startedAt }, dirs.workspace, changed, artifacts);
   const persisted = envt.sessionStore ? saveSession(envt.sessionStore, envt.workspaceRoot, runtimeSessionId, request.prompt, run.claudeSessionId, previous) : undefined;
   const common = {
     session,

@@ -12,8 +12,10 @@
  * have inside a longer encoded text — the characters that depend only on the secret's bytes).
  */
 import { fstat, open, read, readlink, write as fsWrite, ftruncate, close, constants } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { sep } from 'node:path';
 
 const SECRET_NAME = /(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|AUTH|ACCESS_KEY_ID|SESSION_TOKEN)(_|$)/i;
 const MIN_SECRET_LENGTH = 8;
@@ -107,10 +109,7 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
   return visit(value) as T;
 }
 
-/** Largest file rewritten in place by {@link scrubFile}; larger files holding a secret are reported. */
-export const MAX_SCRUB_BYTES = 64 * 1024 * 1024;
-
-export type ScrubResult = 'clean' | 'redacted' | 'too-large' | 'skipped';
+export type ScrubResult = 'clean' | 'redacted' | 'skipped';
 
 const openAsync = promisify(open);
 const fstatAsync = promisify(fstat);
@@ -120,60 +119,105 @@ const writeAsync = promisify(fsWrite);
 const ftruncateAsync = promisify(ftruncate);
 const closeAsync = promisify(close);
 
+/** Bytes read at a time while scanning or rewriting a file. */
+const CHUNK_BYTES = 1024 * 1024;
+
 /**
- * Remove secrets from one file under `root` (a real path), in place.
+ * Remove secrets from one file under `root` (a real path), in place, whatever its size.
  *
  * The file is opened once with `O_NOFOLLOW` and everything happens on that descriptor, after
  * checking (through `/proc/self/fd`) that it really is a regular file inside `root`: a process of
- * the agent swapping a path for a symlink cannot make the server write anywhere else.
- * @returns `clean` (no secret), `redacted` (rewritten), `too-large` (a secret in a file over
- *   {@link MAX_SCRUB_BYTES}: the caller must not deliver it), `skipped` (not a regular file inside
- *   `root`, or gone).
+ * the agent swapping a path for a symlink cannot make the server read or write anywhere else.
+ * A file holding a secret is redacted into a private temporary file (streamed, memory bounded by
+ * one chunk plus the longest secret form), then copied back over the same descriptor.
+ * @returns `clean` (no secret), `redacted` (rewritten), `skipped` (not a regular file inside `root`, or gone).
  */
 export async function scrubFile(path: string, root: string, redact: Redactor): Promise<ScrubResult> {
   const pattern = redact.bytePattern;
   if (!pattern) return 'clean';
   let fd: number;
   try {
-    fd = await openAsync(path, constants.O_RDWR | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+    fd = await openAsync(path, constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return 'skipped';
   }
   try {
     const stat = await fstatAsync(fd);
     if (!stat.isFile() || !(await fdIsInside(fd, root))) return 'skipped';
-    const overlap = redact.maxFormBytes - 1;
-    const chunk = Buffer.alloc(1024 * 1024);
-    let carry = '';
-    let position = 0;
-    let found = false;
-    for (;;) {
-      const { bytesRead } = await readAsync(fd, chunk, 0, chunk.length, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const text = carry + chunk.toString('latin1', 0, bytesRead);
-      pattern.lastIndex = 0;
-      if (pattern.test(text)) {
-        found = true;
-        break;
-      }
-      carry = text.slice(Math.max(0, text.length - overlap));
-    }
+    const found = await containsSecret(fd, redact, pattern);
     if (!found) return 'clean';
-    if (stat.size > MAX_SCRUB_BYTES) return 'too-large';
-    const whole = Buffer.alloc(stat.size);
-    let offset = 0;
-    while (offset < whole.length) {
-      const { bytesRead } = await readAsync(fd, whole, offset, whole.length - offset, offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
+    const scratch = await mkdtemp(join(tmpdir(), 'agentcore-scrub-'));
+    try {
+      const temp = await openAsync(join(scratch, 'file'), constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o600);
+      try {
+        let written = 0;
+        await eachRedactedPiece(fd, redact, pattern, async (piece) => {
+          const bytes = Buffer.from(piece, 'latin1');
+          await writeAsync(temp, bytes, 0, bytes.length, written);
+          written += bytes.length;
+        });
+        await ftruncateAsync(fd, 0);
+        const chunk = Buffer.alloc(CHUNK_BYTES);
+        for (let position = 0; position < written; ) {
+          const { bytesRead } = await readAsync(temp, chunk, 0, chunk.length, position);
+          if (bytesRead === 0) break;
+          await writeAsync(fd, chunk, 0, bytesRead, position);
+          position += bytesRead;
+        }
+      } finally {
+        await closeAsync(temp).catch(() => undefined);
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
-    const cleaned = Buffer.from(whole.toString('latin1', 0, offset).replace(pattern, REDACTED), 'latin1');
-    await ftruncateAsync(fd, 0);
-    await writeAsync(fd, cleaned, 0, cleaned.length, 0);
     return 'redacted';
   } finally {
     await closeAsync(fd).catch(() => undefined);
+  }
+}
+
+/** True when any secret form occurs in the file (chunked scan; the last `maxFormBytes - 1` bytes carry over). */
+async function containsSecret(fd: number, redact: Redactor, pattern: RegExp): Promise<boolean> {
+  const chunk = Buffer.alloc(CHUNK_BYTES);
+  let carry = '';
+  for (let position = 0; ; ) {
+    const { bytesRead } = await readAsync(fd, chunk, 0, chunk.length, position);
+    if (bytesRead === 0) return false;
+    position += bytesRead;
+    const text = carry + chunk.toString('latin1', 0, bytesRead);
+    pattern.lastIndex = 0;
+    if (pattern.test(text)) return true;
+    carry = text.slice(Math.max(0, text.length - (redact.maxFormBytes - 1)));
+  }
+}
+
+/**
+ * Read `fd` from the start in chunks and hand its redacted text (latin1 view of the bytes) to
+ * `sink` in order. A match can span chunks: only text before the last `maxFormBytes - 1` bytes is
+ * emitted, and a match that starts before that cut is always complete inside the chunk (no form is
+ * longer than `maxFormBytes`), so it is replaced whole.
+ */
+async function eachRedactedPiece(fd: number, redact: Redactor, pattern: RegExp, sink: (piece: string) => Promise<void>): Promise<void> {
+  const chunk = Buffer.alloc(CHUNK_BYTES);
+  let carry = '';
+  for (let position = 0; ; ) {
+    const { bytesRead } = await readAsync(fd, chunk, 0, chunk.length, position);
+    position += bytesRead;
+    const text = carry + chunk.toString('latin1', 0, bytesRead);
+    const last = bytesRead === 0;
+    let cut = last ? text.length : Math.max(0, text.length - (redact.maxFormBytes - 1));
+    let out = '';
+    let from = 0;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match && match.index < cut; match = pattern.exec(text)) {
+      out += text.slice(from, match.index) + REDACTED;
+      from = match.index + match[0].length;
+      cut = Math.max(cut, from);
+    }
+    out += text.slice(from, cut);
+    if (out) await sink(out);
+    carry = text.slice(cut);
+    if (last) return;
   }
 }
 

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, REDACTED, secretValues } from '../../container/src/redact.js';
+import { base64Forms, createRedactor, REDACTED, redactDeep, scrubFile, secretValues } from '../../container/src/redact.js';
 import { TranscriptWriter } from '../../container/src/transcript.js';
 
 const env = {
@@ -55,5 +55,66 @@ describe('TranscriptWriter', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('base64Forms and scrubFile (issue 8: every encoding, any file size)', () => {
+  const secret = 'ghp_Token/Value+With=Odd_Chars_0123456789';
+  const redact = createRedactor({}, [secret]);
+
+  it('finds the secret base64-encoded at every byte alignment inside longer text, in both alphabets', () => {
+    for (const prefix of ['', 'a', 'ab', 'abc', 'abcd']) {
+      const standard = Buffer.from(`${prefix}${secret}tail`).toString('base64');
+      expect(redact(standard), prefix).toContain(REDACTED);
+      const urlSafe = standard.replace(/\+/g, '-').replace(/\//g, '_');
+      expect(redact(urlSafe), prefix).toContain(REDACTED);
+    }
+    expect(base64Forms('short')).toEqual([]);
+  });
+
+  it('leaves base64 of other text alone', () => {
+    const other = Buffer.from('an ordinary sentence without anything secret in it').toString('base64');
+    expect(redact(other)).toBe(other);
+  });
+
+  it('rewrites a file larger than one read chunk, including a secret split across the chunk boundary, and keeps the rest byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scrub-'));
+    try {
+      const path = join(dir, 'big.bin');
+      const chunk = 1024 * 1024;
+      const head = Buffer.alloc(chunk - 10, 0xfe); // non-UTF-8 bytes must survive
+      const body = Buffer.concat([head, Buffer.from(secret), Buffer.from('\nmiddle\n'), Buffer.alloc(3 * chunk, 0x41), Buffer.from(encodeURIComponent(secret)), Buffer.from('END')]);
+      writeFileSync(path, body);
+      expect(await scrubFile(path, dir, redact)).toBe('redacted');
+      const out = readFileSync(path);
+      const expected = Buffer.concat([head, Buffer.from(REDACTED), Buffer.from('\nmiddle\n'), Buffer.alloc(3 * chunk, 0x41), Buffer.from(REDACTED), Buffer.from('END')]);
+      expect(out.equals(expected)).toBe(true);
+      expect(await scrubFile(path, dir, redact)).toBe('clean');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never follows a symlink, nor acts on a file outside the root', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scrub-'));
+    try {
+      const outside = join(dir, 'outside.txt');
+      writeFileSync(outside, `secret ${secret}\n`);
+      mkdirSync(join(dir, 'root'));
+      symlinkSync(outside, join(dir, 'root', 'link.txt'));
+      expect(await scrubFile(join(dir, 'root', 'link.txt'), join(dir, 'root'), redact)).toBe('skipped');
+      expect(await scrubFile(outside, join(dir, 'root'), redact)).toBe('skipped');
+      expect(readFileSync(outside, 'utf8')).toContain(secret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('redactDeep cleans every string of a document, keys included', () => {
+    const doc = { result: `x ${secret}`, nested: [{ [secret]: Buffer.from(secret).toString('base64') }], n: 1, ok: true, none: null };
+    const out = redactDeep(doc, redact);
+    expect(JSON.stringify(out)).not.toContain(secret);
+    expect(JSON.stringify(out)).not.toContain(Buffer.from(secret).toString('base64').slice(0, 20));
+    expect(out).toMatchObject({ n: 1, ok: true, none: null });
   });
 });
