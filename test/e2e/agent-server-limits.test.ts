@@ -83,9 +83,13 @@ describe('request limits', () => {
 describe('concurrent sessions', () => {
   it('answers 429 with Retry-After when every session slot is busy, and serves again once one frees', async () => {
     model.setScript([textTurn('first', 1500), textTurn('second')]);
-    const busy = streamInvocation(server.url, { prompt: 'hold the slot' }, newSessionId('slot-a'));
-    // Wait until the first run holds the slot (the server says so on /ping).
-    for (let i = 0; i < 200 && (await (await fetch(`${server.url}/ping`)).json()).status !== 'HealthyBusy'; i += 1) await new Promise((r) => setImmediate(r));
+    // The slot is held once the first run's `start` event arrives.
+    let started!: () => void;
+    const holding = new Promise<void>((resolve) => (started = resolve));
+    const busy = streamInvocation(server.url, { prompt: 'hold the slot' }, newSessionId('slot-a'), ({ event }) => {
+      if (event.type === 'start') started();
+    });
+    await holding;
     const refused = await postInvocation(server.url, { prompt: 'me too' }, newSessionId('slot-b'));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
