@@ -11,8 +11,7 @@
  * started in the background outlives it.
  */
 import { query, type SDKMessage, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
-import { agentSpawner, killRun, RUN_MARKER_VARIABLE, type AgentIdentity } from './agent-user.js';
-import { randomUUID } from 'node:crypto';
+import { agentSpawner, killRun, RUN_MARKER_VARIABLE, startRun, type AgentIdentity } from './agent-user.js';
 import type { PermissionMode } from './payload.js';
 
 /** Characters of the process's stderr kept for error reports. */
@@ -62,7 +61,7 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
   let result: SDKResultMessage | undefined;
   let claudeSessionId: string | undefined;
   let pid: number | undefined;
-  const marker = randomUUID();
+  const marker = startRun();
   const onStderr = (data: string): void => {
     stderr = (stderr + data).slice(-STDERR_TAIL_CHARS);
   };
@@ -100,7 +99,7 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
   } finally {
     run.signal.removeEventListener('abort', onAbort);
     // Whatever the agent left running (background shells, servers) ends with its run.
-    await killRun(pid, marker);
+    await killRun(pid, marker, run.identity);
   }
 }
 

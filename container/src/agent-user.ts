@@ -10,6 +10,7 @@
  * token is then only kept out of the agent's own environment, not out of its reach.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 import { execa } from 'execa';
@@ -73,14 +74,26 @@ export function agentSpawner(identity: AgentIdentity | undefined, onStderr: (dat
 /** Environment variable that marks every process of one run (inherited by whatever the agent starts). */
 export const RUN_MARKER_VARIABLE = 'AGENTCORE_RUN_ID';
 
+/** Markers of the runs in progress on this server (see {@link startRun}). */
+const liveMarkers = new Set<string>();
+
+/** A new run's marker, registered as live until {@link killRun}. */
+export function startRun(): string {
+  const marker = randomUUID();
+  liveMarkers.add(marker);
+  return marker;
+}
+
 /**
- * Kill what is left of a run: Claude Code's process group, and every process whose environment
- * carries the run's marker ({@link RUN_MARKER_VARIABLE}) — Claude Code starts each shell command in
- * a session of its own, so background jobs (`nohup … &`) leave the group. A process that clears its
- * environment on purpose escapes this (Linux only: `/proc`).
- * @returns how many marked processes were killed.
+ * Kill what is left of a run, before the server touches its files: Claude Code's process group;
+ * every process whose environment carries the run's marker ({@link RUN_MARKER_VARIABLE}) — Claude
+ * Code starts each shell command in a session of its own, so background jobs (`nohup … &`) leave
+ * the group; and, with the agent as its own user, every process of that user that belongs to no
+ * live run (one that cleared its environment and left its session to escape). Linux: `/proc`.
+ * @returns how many processes were killed besides the group.
  */
-export async function killRun(pid: number | undefined, marker: string): Promise<number> {
+export async function killRun(pid: number | undefined, marker: string | undefined, identity?: AgentIdentity): Promise<number> {
+  if (marker) liveMarkers.delete(marker);
   if (pid) {
     try {
       process.kill(-pid, 'SIGKILL');
@@ -88,14 +101,18 @@ export async function killRun(pid: number | undefined, marker: string): Promise<
       // already gone
     }
   }
-  const needle = Buffer.from(`${RUN_MARKER_VARIABLE}=${marker}\0`);
+  const own = marker ? Buffer.from(`${RUN_MARKER_VARIABLE}=${marker}\0`) : undefined;
+  const live = [...liveMarkers].map((m) => Buffer.from(`${RUN_MARKER_VARIABLE}=${m}\0`));
   let killed = 0;
   // Twice: a process may start another between the scan and the kill.
   for (let round = 0; round < 2; round += 1) {
     const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid);
     for (const candidate of pids) {
       const environ = await readFile(`/proc/${candidate}/environ`).catch(() => undefined);
-      if (!environ?.includes(needle)) continue;
+      if (!environ) continue;
+      const ours = own !== undefined && environ.includes(own);
+      const stray = !ours && identity !== undefined && !live.some((m) => environ.includes(m)) && (await processUids(candidate)).includes(identity.uid);
+      if (!ours && !stray) continue;
       try {
         process.kill(Number(candidate), 'SIGKILL');
         killed += 1;
@@ -105,6 +122,21 @@ export async function killRun(pid: number | undefined, marker: string): Promise<
     }
   }
   return killed;
+}
+
+/**
+ * Kill the agent user's processes that belong to no live run (left behind by an earlier run),
+ * before the server works in a session's files. No-op without isolation.
+ */
+export async function killStrays(identity: AgentIdentity | undefined): Promise<void> {
+  if (identity) await killRun(undefined, undefined, identity);
+}
+
+/** Real and effective uid of a process (`/proc/<pid>/status`); [] when it is gone. */
+async function processUids(pid: string): Promise<number[]> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const line = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+  return line ? [Number(line[1]), Number(line[2])] : [];
 }
 
 /**

@@ -9,6 +9,8 @@
  * free name (`transcript (workspace).jsonl`, …) instead, so the agent can never take the place of
  * the server's transcript or patch.
  */
+import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { consoleUrl, outputPrefix } from './output-prefix.js';
@@ -45,23 +47,68 @@ export interface DeliveryTarget {
   signal?: AbortSignal;
 }
 
+/** Largest file delivered (scrubbed, uploaded), bytes: `OUTPUT_MAX_FILE_BYTES`, default 2 GiB. */
+export const DEFAULT_MAX_OUTPUT_FILE_BYTES = 2 * 1024 ** 3;
+
 /**
  * The workspace's changed files, each scrubbed of secrets in place — bookkeeping too (`.git/config`
- * is archived with the session) — and returned without the bookkeeping. Git's compressed objects
- * are not readable text: a secret the agent commits itself stays in them (the patch is redacted).
+ * is archived with the session) — and returned without the bookkeeping; a path segment holding a
+ * secret is renamed to its redacted form. Files over `maxFileBytes` (e.g. a huge sparse file) are
+ * neither read nor delivered: they are listed in `skipped`. Git's compressed objects are not
+ * readable text: a secret the agent commits itself stays in them (the patch is redacted).
  */
 export async function collectChanges(
   workspace: string,
   before: Snapshot,
   redact: Redactor,
   isBookkeeping: (relativePath: string) => boolean,
-): Promise<ChangedFile[]> {
+  maxFileBytes = DEFAULT_MAX_OUTPUT_FILE_BYTES,
+): Promise<{ changed: ChangedFile[]; skipped: UploadError[] }> {
   const changed: ChangedFile[] = [];
-  for (const file of await changedFiles(workspace, before)) {
+  const skipped: UploadError[] = [];
+  const renamed = new Map<string, string>();
+  const unaddressable = new Map<string, string>();
+  const files = await changedFiles(workspace, before, unaddressable);
+  for (const [path, reason] of unaddressable) {
+    if (!isBookkeeping(path)) skipped.push({ file_name: redact(posix(path)), error: `${reason}: it cannot be read, so it is not delivered (rename it)` });
+  }
+  for (const found of files) {
+    if (found.size > maxFileBytes) {
+      if (!isBookkeeping(found.relativePath)) skipped.push({ file_name: redact(posix(found.relativePath)), error: `larger than ${maxFileBytes} bytes (OUTPUT_MAX_FILE_BYTES): not delivered` });
+      continue;
+    }
+    const relativePath = await redactPathNames(workspace, found.relativePath, redact, renamed);
+    const file = { ...found, relativePath, absolutePath: join(workspace, relativePath) };
     const scrubbed = await scrubFile(file.absolutePath, workspace, redact);
     if (!isBookkeeping(file.relativePath) && scrubbed !== 'skipped') changed.push(file);
   }
-  return changed;
+  return { changed, skipped };
+}
+
+/**
+ * Rename every segment of `relativePath` that holds a secret to its redacted form (a free name:
+ * ` 2`, ` 3`, … appended when taken); `renamed` carries earlier renames of parent folders.
+ * @returns the path after renaming.
+ */
+async function redactPathNames(workspace: string, relativePath: string, redact: Redactor, renamed: Map<string, string>): Promise<string> {
+  const segments = relativePath.split(sep);
+  for (let i = 0; i < segments.length; i += 1) {
+    const original = segments.slice(0, i + 1).join(sep);
+    const done = renamed.get(original);
+    if (done !== undefined) {
+      segments[i] = done;
+      continue;
+    }
+    const clean = redact(segments[i]!);
+    if (clean === segments[i]) continue;
+    const parent = join(workspace, ...segments.slice(0, i));
+    let name = clean;
+    for (let n = 2; existsSync(join(parent, name)); n += 1) name = `${clean} ${n}`;
+    await rename(join(parent, segments[i]!), join(parent, name));
+    renamed.set(original, name);
+    segments[i] = name;
+  }
+  return segments.join(sep);
 }
 
 /** Scrub every file of the Claude config dir that changed since `before` (Claude Code's own transcripts). */
@@ -94,6 +141,7 @@ export async function deliver(
   workspace: string,
   changed: readonly ChangedFile[],
   artifactFiles: readonly ChangedFile[],
+  skipped: readonly UploadError[] = [],
 ): Promise<Delivery> {
   const { files, artifacts } = assignKeys(changed, artifactFiles);
   let uploaded: UploadedFile[] = [];
@@ -120,7 +168,7 @@ export async function deliver(
   return {
     files: files.map(describe),
     artifacts: new Map(artifacts.map((a) => [a.relativePath, describe(a)])),
-    upload_errors: errors,
+    upload_errors: [...skipped, ...errors],
     output,
   };
 }

@@ -8,7 +8,7 @@
  * never enters an argv, the remote URL, `.git/config`, the patch, or error messages (redacted).
  */
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -81,6 +81,8 @@ export interface GitWorkspaceOptions {
   identity?: AgentIdentity;
   /** Accept `file://` repositories (local development); default: `AGENT_ALLOW_FILE_REPOS=1`. */
   allowFileRepos?: boolean;
+  /** A server-only directory on the workspace's file system where clones are set up; default: the OS temp dir. */
+  stagingDir?: string;
 }
 
 /**
@@ -117,15 +119,26 @@ export class GitWorkspace {
         return { workBranch, baseSha: base, cloned: false };
       }
     }
-    const clone = ['clone', '-q', '--no-tags', ...(spec.branch ? ['--branch', spec.branch] : []), '--', spec.repo, '.'];
-    await this.serverGit(clone, { token: this.tokenFor(spec.repo) });
-    const baseRef = spec.base ? await this.resolveBase(spec) : 'HEAD';
-    const baseSha = (await this.serverGit(['rev-parse', '--verify', '--end-of-options', `${baseRef}^{commit}`])).stdout.trim();
-    await this.serverGit(['config', BASE_KEY, baseSha]);
-    await this.serverGit(['checkout', '-q', '-B', workBranch]);
-    if (exclude.length > 0) await appendFile(join(this.dir, '.git', 'info', 'exclude'), `${exclude.join('\n')}\n`);
-    await giveToAgent(this.options.identity, [this.dir]);
-    return { workBranch, baseSha, cloned: true };
+    const present = await readdir(this.dir);
+    if (present.length > 0) throw new Error(`the workspace already holds files (${present.slice(0, 3).join(', ')}) but no clone of its own: cannot clone into it`);
+    // Cloned and set up where only the server can write, then handed over: the server never runs
+    // Git in a tree the agent (or a process it left behind) can change under it.
+    const staging = await mkdtemp(join(this.options.stagingDir ?? tmpdir(), 'clone-'));
+    try {
+      const inStaging = { cwd: staging };
+      const clone = ['clone', '-q', '--no-tags', ...(spec.branch ? ['--branch', spec.branch] : []), '--', spec.repo, '.'];
+      await this.serverGit(clone, { ...inStaging, token: this.tokenFor(spec.repo) });
+      const baseRef = spec.base ? await this.resolveBase(spec, staging) : 'HEAD';
+      const baseSha = (await this.serverGit(['rev-parse', '--verify', '--end-of-options', `${baseRef}^{commit}`], inStaging)).stdout.trim();
+      await this.serverGit(['config', BASE_KEY, baseSha], inStaging);
+      await this.serverGit(['checkout', '-q', '-B', workBranch], inStaging);
+      if (exclude.length > 0) await appendFile(join(staging, '.git', 'info', 'exclude'), `${exclude.join('\n')}\n`);
+      await giveToAgent(this.options.identity, [staging]);
+      for (const entry of await readdir(staging)) await rename(join(staging, entry), join(this.dir, entry));
+      return { workBranch, baseSha, cloned: true };
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
   }
 
   /**
@@ -171,11 +184,11 @@ export class GitWorkspace {
     }
   }
 
-  private async resolveBase(spec: RepoSpec): Promise<string> {
+  private async resolveBase(spec: RepoSpec, cwd: string): Promise<string> {
     const base = spec.base!;
-    await this.serverGit(['fetch', '-q', '--end-of-options', 'origin', base], { reject: false, token: this.tokenFor(spec.repo) });
+    await this.serverGit(['fetch', '-q', '--end-of-options', 'origin', base], { cwd, reject: false, token: this.tokenFor(spec.repo) });
     for (const candidate of [`origin/${base}`, base, 'FETCH_HEAD']) {
-      const found = await this.serverGit(['rev-parse', '--verify', '-q', '--end-of-options', `${candidate}^{commit}`], { reject: false });
+      const found = await this.serverGit(['rev-parse', '--verify', '-q', '--end-of-options', `${candidate}^{commit}`], { cwd, reject: false });
       if (found.exitCode === 0) return found.stdout.trim();
     }
     throw new Error(`base "${base}" is not a branch, tag or commit of ${spec.repo}`);
@@ -185,13 +198,12 @@ export class GitWorkspace {
     return this.options.token && url.startsWith('https:') ? this.options.token : undefined;
   }
 
-  /** Git run by the server (repositories it controls), the token passed by environment only. */
-  private serverGit(args: string[], opts: { reject?: boolean; token?: string; cwd?: string } = {}) {
+  /** Git run by the server, only in repositories it controls (`cwd`), the token passed by environment only. */
+  private serverGit(args: string[], opts: { cwd: string; reject?: boolean; token?: string }) {
     const auth = opts.token
       ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${opts.token}`).toString('base64')}` }
       : {};
-    const cwd = opts.cwd ?? this.dir;
-    return this.run(['-c', `safe.directory=${cwd}`, ...args], { cwd, reject: opts.reject, env: { ...process.env, ...auth } });
+    return this.run(['-c', `safe.directory=${opts.cwd}`, ...args], { cwd: opts.cwd, reject: opts.reject, env: { ...process.env, ...auth } });
   }
 
   /** Git run as the agent's user inside its workspace, with nothing of the server's environment. */

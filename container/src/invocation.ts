@@ -9,8 +9,8 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { runAgent } from './agent-runner.js';
-import { giveToAgent, type AgentIdentity } from './agent-user.js';
-import { artifactPath, collectChanges, deliver, PATCH_FILE, scrubChanged } from './delivery.js';
+import { giveToAgent, killStrays, type AgentIdentity } from './agent-user.js';
+import { artifactPath, collectChanges, DEFAULT_MAX_OUTPUT_FILE_BYTES, deliver, PATCH_FILE, scrubChanged } from './delivery.js';
 import { EventMapper, type AgentEvent } from './events.js';
 import { GitWorkspace, type RepoResult, type RepoState } from './git-workspace.js';
 import { agentEnvironment, type ModelAccess } from './model-access.js';
@@ -47,6 +47,8 @@ export interface InvocationEnvironment {
   redact?: Redactor;
   /** The agent's own user (agent-user.ts); absent → the agent runs as the server's user. */
   identity?: AgentIdentity;
+  /** Largest output file delivered, bytes (default {@link DEFAULT_MAX_OUTPUT_FILE_BYTES}). */
+  maxOutputFileBytes?: number;
 }
 
 /** One invocation's reply, and the session save that continues after it (off the reply's path). */
@@ -79,10 +81,12 @@ export async function runInvocation(
     return { reply: failed(ids, startedAt, dirs.workspace, 'error_no_model_access', `No model access: ${envt.access.reason}`, { reason: envt.access.reason }) };
   }
 
+  // Nothing an earlier run left behind may change the session's files while the server works in them.
+  await killStrays(envt.identity);
   const { record: previous, restored } = await restoreSession(envt, runtimeSessionId, dirs.workspace, emit);
   // What the server restored belongs to the agent's user (extracted as the server's).
   if (restored) await giveToAgent(envt.identity, [dirs.workspace, dirs.configDir]);
-  const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact, identity: envt.identity }) : undefined;
+  const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact, identity: envt.identity, stagingDir: dirs.serverDir }) : undefined;
   let repoState: RepoState | undefined;
   if (git && request.repo) {
     try {
@@ -130,7 +134,7 @@ export async function runInvocation(
   if (run.claudeSessionId) envt.claudeSessions.set(runtimeSessionId, run.claudeSessionId);
 
   // From here on, whatever ended the run, its work is delivered.
-  const changed = await collectChanges(dirs.workspace, before, redact, isBookkeeping);
+  const { changed, skipped } = await collectChanges(dirs.workspace, before, redact, isBookkeeping, envt.maxOutputFileBytes);
   await scrubChanged(dirs.configDir, configBefore, redact);
   const session = sessionInfo(ids, run.result, Date.now() - startedAt.getTime());
   const artifacts: ChangedFile[] = [{ relativePath: TRANSCRIPT_FILE, absolutePath: transcriptPath, size: (await stat(transcriptPath)).size }];
@@ -147,7 +151,7 @@ export async function runInvocation(
     }
   }
   if (envt.s3 && changed.length > 0) emit({ type: 'upload', count: changed.length, destination: `s3://${envt.s3.bucket}/${outputPrefix(startedAt, invocationId)}` });
-  const delivered = await deliver({ s3: envt.s3, redact, runtimeSessionId, invocationId, startedAt }, dirs.workspace, changed, artifacts);
+  const delivered = await deliver({ s3: envt.s3, redact, runtimeSessionId, invocationId, startedAt }, dirs.workspace, changed, artifacts, skipped);
   const persisted = envt.sessionStore ? saveSession(envt.sessionStore, envt.workspaceRoot, runtimeSessionId, request.prompt, run.claudeSessionId, previous) : undefined;
   const common = {
     session,

@@ -14,7 +14,8 @@
  * Isolation: `AGENT_USER` (a user name or `uid:gid`; the image sets `agent`) — when the server runs
  * as root, Claude Code and Git in the workspace run as that user (agent-user.ts).
  * Limits: `MAX_BODY_BYTES`, `REQUEST_TIMEOUT_MS` (default 60000), `MAX_CONCURRENT_SESSIONS`
- * (default 4), `S3_TIMEOUT_MS` (per S3 request without progress, default 30000; 3 attempts).
+ * (default 4), `S3_TIMEOUT_MS` (per S3 request without progress, default 30000; 3 attempts),
+ * `OUTPUT_MAX_FILE_BYTES` (largest output file scrubbed and uploaded, default 2 GiB).
  *
  * Prints one line `agent server listening on http://HOST:PORT` when ready. SIGTERM/SIGINT: stop
  * accepting, abort running agents, let their work be delivered (uploads, session save) for up to
@@ -22,6 +23,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { describeIsolation, resolveAgentUser } from './agent-user.js';
+import { DEFAULT_MAX_OUTPUT_FILE_BYTES } from './delivery.js';
 import { describeModelAccess, detectModelAccess } from './model-access.js';
 import { createRedactor } from './redact.js';
 import { RunStatusStore } from './run-status-store.js';
@@ -59,6 +61,7 @@ const agent = createAgentServer({
   maxBodyBytes: positive('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
   requestTimeoutMs: positive('REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
   maxConcurrentSessions,
+  maxOutputFileBytes: positive('OUTPUT_MAX_FILE_BYTES', DEFAULT_MAX_OUTPUT_FILE_BYTES),
   runStatusStore: s3 && bucket ? new RunStatusStore(s3, bucket) : undefined,
   claudeSessions: new Map(),
 });

@@ -7,9 +7,10 @@
  * at least 8 characters (shorter values would redact ordinary words). Values given explicitly
  * (e.g. a Git token read from Secrets Manager) are always secret.
  *
- * Each secret is matched in four encodings: raw, JSON-escaped, URL-encoded (`encodeURIComponent`)
- * and base64 (standard and URL-safe alphabets, at each of the three byte alignments a secret can
- * have inside a longer encoded text — the characters that depend only on the secret's bytes).
+ * Each secret is matched in four encodings: raw, JSON-escaped, URL-encoded (`encodeURIComponent`,
+ * and Python's `quote`/`quote_plus`) and base64 (standard and URL-safe alphabets, at each of the
+ * three byte alignments a secret can have inside a longer encoded text — the characters that depend
+ * only on the secret's bytes — also when wrapped across lines as `base64` and MIME do).
  */
 import { fstat, open, read, readlink, write as fsWrite, ftruncate, close, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -61,16 +62,49 @@ export function base64Forms(secret: string): string[] {
   return forms;
 }
 
+/**
+ * Percent-encoding of `text`'s UTF-8 bytes, keeping the characters `keep` matches (Python's
+ * `urllib.parse.quote` keeps `A-Za-z0-9_.-~` and its `safe` set; `quote_plus` turns spaces into `+`).
+ */
+function percentEncode(text: string, keep: RegExp, spaceAsPlus = false): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    if (byte < 0x80 && keep.test(char)) out += char;
+    else if (spaceAsPlus && char === ' ') out += '+';
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** A secret's text encodings: raw, JSON-escaped, and the URL encodings of JavaScript and Python. */
+function textForms(secret: string): string[] {
+  return [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    percentEncode(secret, /[A-Za-z0-9_.~\-/]/),
+    percentEncode(secret, /[A-Za-z0-9_.~-]/),
+    percentEncode(secret, /[A-Za-z0-9_.~-]/, true),
+  ];
+}
+
 /** Every encoded form of the secrets (module doc), longest first, de-duplicated. */
 export function secretForms(secrets: readonly string[]): string[] {
   const forms = new Set<string>();
   for (const secret of secrets) {
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
+    for (const form of textForms(secret)) forms.add(form);
     for (const form of base64Forms(secret)) forms.add(form);
   }
   return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Line breaks a wrapping encoder (`base64`, MIME, PEM: 64–76 columns) may put inside a form. */
+const WRAP = '(?:\\r?\\n)?';
+
+/** The regular-expression source of one form: base64 fragments may be wrapped across lines. */
+function formSource(form: string, base64: boolean): string {
+  return base64 ? [...form].map(escapeRegExp).join(WRAP) : escapeRegExp(form);
 }
 
 /** A {@link Redactor} for the secrets in `env` plus `extra` (see module doc). */
@@ -80,12 +114,14 @@ export function createRedactor(env: NodeJS.ProcessEnv, extra: readonly string[] 
 
 /** A {@link Redactor} for exactly these secret values. */
 export function redactorFor(secrets: readonly string[]): Redactor {
-  const forms = secretForms(secrets.filter((s) => s.length > 0));
+  const values = secrets.filter((s) => s.length > 0);
+  const forms = secretForms(values);
   if (forms.length === 0) return Object.assign((text: string) => text, { maxFormBytes: 0 });
-  const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
-  const byteForms = forms.map((f) => Buffer.from(f, 'utf8').toString('latin1'));
-  const bytePattern = new RegExp(byteForms.map(escapeRegExp).join('|'), 'g');
-  const maxFormBytes = Math.max(...byteForms.map((f) => f.length));
+  const base64 = new Set(values.flatMap(base64Forms));
+  const pattern = new RegExp(forms.map((f) => formSource(f, base64.has(f))).join('|'), 'g');
+  const bytePattern = new RegExp(forms.map((f) => formSource(Buffer.from(f, 'utf8').toString('latin1'), base64.has(f))).join('|'), 'g');
+  // A wrapped base64 form may hold a line break (2 bytes) every 64 characters.
+  const maxFormBytes = Math.max(...forms.map((f) => Buffer.byteLength(f, 'utf8') + (base64.has(f) ? 2 * (Math.ceil(f.length / 64) + 1) : 0)));
   return Object.assign((text: string) => text.replace(pattern, REDACTED), { maxFormBytes, bytePattern });
 }
 

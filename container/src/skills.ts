@@ -22,12 +22,15 @@ export async function bundledSkills(dir: string | undefined): Promise<string[]> 
 
 /**
  * Copy the named skills from `dir` into `<workspace>/.claude/skills/` (replacing older copies).
- * The workspace is the agent's: a `.claude`, `.claude/skills` or skill folder that is a symlink (or
- * not a directory) is removed first, so the copy never writes through a link the agent planted.
+ * The workspace is the agent's: a `.claude` or `.claude/skills` that is a symlink (or not a
+ * directory) is removed first, and each skill's folder is replaced whole, so the copy never writes
+ * through a link the agent planted and never fails on what the agent made of the folder.
  */
 export async function installSkills(dir: string, names: readonly string[], workspace: string): Promise<void> {
   const skillsRoot = join(workspace, WORKSPACE_SKILLS_DIR);
-  for (const path of [join(workspace, '.claude'), skillsRoot, ...names.map((n) => join(skillsRoot, n))]) await removeUnlessDirectory(path);
+  for (const path of [join(workspace, '.claude'), skillsRoot]) await removeUnlessDirectory(path);
+  // Whatever the agent made of a bundled skill's folder, the bundled copy replaces it whole.
+  for (const name of names) await rm(join(skillsRoot, name), { recursive: true, force: true });
   for (const name of names) {
     await cp(join(dir, name), join(workspace, WORKSPACE_SKILLS_DIR, name), { recursive: true, force: true, verbatimSymlinks: true });
   }

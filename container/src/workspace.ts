@@ -73,7 +73,13 @@ export interface FileStamp {
 }
 
 /** Relative path (platform separators) → stamp, for every regular file under the workspace. */
-export type Snapshot = Map<string, FileStamp>;
+export type Snapshot = Map<string, FileStamp> & {
+  /**
+   * Entries the server cannot address by path (a name that is not valid UTF-8, a path longer than
+   * PATH_MAX): relative path (lossy) → why. They cannot be read, so they are reported, not delivered.
+   */
+  unreadable?: Map<string, string>;
+};
 
 /** A file created or changed by an invocation. */
 export interface ChangedFile {
@@ -98,12 +104,18 @@ async function walk(root: string, dir: string, out: Snapshot): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENAMETOOLONG') unreadable(out, relative(root, dir), 'the path is longer than the system allows (PATH_MAX)');
     return;
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isSymbolicLink()) continue;
+    // readdir decodes names as UTF-8: U+FFFD means the real name is not, and this path is not it.
+    if (entry.name.includes('\uFFFD')) {
+      unreadable(out, relative(root, path), 'the name is not valid UTF-8');
+      continue;
+    }
     if (entry.isDirectory()) {
       await walk(root, path, out);
     } else if (entry.isFile()) {
@@ -111,11 +123,16 @@ async function walk(root: string, dir: string, out: Snapshot): Promise<void> {
         const stat = await lstat(path, { bigint: true });
         if (!stat.isFile()) continue;
         out.set(relative(root, path), { size: Number(stat.size), mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, ino: stat.ino });
-      } catch {
-        // vanished between readdir and lstat
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENAMETOOLONG') unreadable(out, relative(root, path), 'the path is longer than the system allows (PATH_MAX)');
+        // otherwise: vanished between readdir and lstat
       }
     }
   }
+}
+
+function unreadable(out: Snapshot, relativePath: string, reason: string): void {
+  (out.unreadable ??= new Map()).set(relativePath, reason);
 }
 
 /** Files in `after` that are new or whose stamp differs from `before`, sorted by path. Pure. */
@@ -131,12 +148,14 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): Array<{ relati
 }
 
 /**
- * The files this invocation created or changed: diff of the snapshots, keeping only files whose
+ * The files this invocation created or changed (new entries the server cannot address by path go
+ * to `unaddressable`, path → reason): diff of the snapshots, keeping only files whose
  * real path is inside `workspace` (a real path) — a directory swapped for a symlink during the run
  * cannot smuggle an outside file in.
  */
-export async function changedFiles(workspace: string, before: Snapshot): Promise<ChangedFile[]> {
+export async function changedFiles(workspace: string, before: Snapshot, unaddressable?: Map<string, string>): Promise<ChangedFile[]> {
   const after = await snapshot(workspace);
+  for (const [path, reason] of after.unreadable ?? []) if (!before.unreadable?.has(path)) unaddressable?.set(path, reason);
   const out: ChangedFile[] = [];
   for (const file of diffSnapshots(before, after)) {
     const absolutePath = join(workspace, file.relativePath);

@@ -70,8 +70,8 @@ afterAll(async () => {
 
 describe.skipIf(!IS_ROOT)('secrets, with the agent as its own user', () => {
   it('reach no event, reply, status, log line or stored object, in any of four encodings', async () => {
-    const agent = await server(bucket.name, { AGENT_USER: 'nobody' });
-    expect(agent.output()).toMatch(/isolation: agent runs as nobody/);
+    const agent = await server(bucket.name, { AGENT_USER: '23456:23456' });
+    expect(agent.output()).toMatch(/isolation: agent runs as 23456:23456/);
     const session = newSessionId('secrets');
     model.setScript(hostileScript());
     const streamed = await streamInvocation(agent.url, { prompt: 'leak everything' }, session);

@@ -72,6 +72,18 @@ describe('base64Forms and scrubFile (issue 8: every encoding, any file size)', (
     expect(base64Forms('short')).toEqual([]);
   });
 
+  it('finds base64 wrapped at 76 columns (coreutils base64, MIME) and Python urllib quote / quote_plus forms', () => {
+    const wrapped = Buffer.from(`${'x'.repeat(50)}${secret}${'y'.repeat(50)}`).toString('base64').replace(/(.{76})/g, '$1\n');
+    expect(wrapped).toMatch(/\n/);
+    expect(redact(wrapped)).toContain(REDACTED);
+    const spaced = 'pass word/with:odd+chars!*()';
+    const r = createRedactor({}, [spaced]);
+    const quote = (t: string, safe: string) => [...Buffer.from(t)].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) || safe.includes(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+    expect(r(`q=${quote(spaced, '/')}`)).toBe(`q=${REDACTED}`);
+    expect(r(`q=${quote(spaced, '')}`)).toBe(`q=${REDACTED}`);
+    expect(r(`q=${quote(spaced, '').replace(/%20/g, '+')}`)).toBe(`q=${REDACTED}`);
+  });
+
   it('leaves base64 of other text alone', () => {
     const other = Buffer.from('an ordinary sentence without anything secret in it').toString('base64');
     expect(redact(other)).toBe(other);
