@@ -10,6 +10,7 @@
  * local). `SKILLS_DIR` (default /app/skills): bundled Claude skills. `GIT_TOKEN`, or
  * `GIT_TOKEN_SECRET_ARN` (a Secrets Manager secret read at start-up): token for pushing
  * repository work; never passed to the agent's process.
+ * `AGENT_ARTIFACT`: `code` on a direct code deployment (no git there): `repo` payloads get a 400.
  *
  * Prints one line `agent server listening on http://HOST:PORT` when ready. SIGTERM/SIGINT: stop
  * accepting, abort running agents, let replies (and uploads) finish for up to 25 s, exit 0.
