@@ -47,15 +47,17 @@ export const CODE_WORKSPACE_MOUNT = '/mnt/workspace';
 export const CODE_KEY_PREFIX = 'code/';
 
 /**
- * The one definition of the production dependency install for linux/arm64, used by the code
- * package and the image (Dockerfile `npm ci` arguments): only the arm64 Claude Code binary is
- * installed (its optional dependency for `--os=linux --cpu=arm64`), no dev dependencies, no
- * install scripts (they would run on the build machine, not on arm64).
+ * The npm script of the agent package (container/package.json) that installs the production
+ * dependencies for linux/arm64: `npm ci --omit=dev --os=linux --cpu=arm64 --ignore-scripts …`
+ * installs only the arm64 Claude Code binary (the SDK's optional dependency for that platform), no
+ * dev dependencies, and runs no install scripts (they would run on the build machine, not on
+ * arm64). The one definition: the image's Dockerfile runs it too. Its text is in package.json,
+ * hence in the package tag.
  */
-export const ARM64_INSTALL_ARGS: readonly string[] = ['ci', '--omit=dev', '--os=linux', '--cpu=arm64', '--ignore-scripts', '--no-audit', '--no-fund'];
+export const ARM64_INSTALL_SCRIPT = 'install:arm64';
 
 /** Version of the packaging recipe: part of the tag, so a changed recipe makes a new package. */
-const RECIPE = `agentcore-claude code package v1; ${CODE_RUNTIME}; npm ${ARM64_INSTALL_ARGS.join(' ')}; entry ${CODE_ENTRY_POINT.join(' ')}`;
+const RECIPE = `agentcore-claude code package v1; ${CODE_RUNTIME}; npm run ${ARM64_INSTALL_SCRIPT}; entry ${CODE_ENTRY_POINT.join(' ')}`;
 
 /**
  * The content tag of a code package from its inputs (the built server `dist/**`, `package.json`,

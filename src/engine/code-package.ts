@@ -6,8 +6,8 @@
  *   <zip root>/dist/**             the built agent server; entry point dist/main.js
  *   <zip root>/node_modules/**     production dependencies installed for linux/arm64
  *
- * Staged in a temp directory (`npm ci --omit=dev --os=linux --cpu=arm64 …` in a copy of the
- * package), zipped with yazl keeping each file's POSIX mode (the arm64 `claude` binary stays
+ * Staged in a temp directory (`npm run install:arm64`, i.e. `npm ci --omit=dev --os=linux
+ * --cpu=arm64 …`, in a copy of the package), zipped with yazl keeping each file's POSIX mode (the arm64 `claude` binary stays
  * executable) and symbolic links, with a fixed timestamp.
  */
 import { createWriteStream } from 'node:fs';
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import yazl from 'yazl';
-import { ARM64_INSTALL_ARGS, CODE_ENTRY_POINT, codePackageTag } from '../core/code-artifact.js';
+import { ARM64_INSTALL_SCRIPT, CODE_ENTRY_POINT, codePackageTag } from '../core/code-artifact.js';
 import type { ContextFile } from '../core/content-tag.js';
 import { CliError, ExitCode } from '../core/errors.js';
 
@@ -107,12 +107,13 @@ export async function buildCodePackage(contextDir: string, onLine: (line: string
 }
 
 /**
- * `npm ci --omit=dev --os=linux --cpu=arm64 --ignore-scripts …` in `dir` (see ARM64_INSTALL_ARGS).
+ * `npm run install:arm64` in `dir` (`npm ci --omit=dev --os=linux --cpu=arm64 --ignore-scripts …`,
+ * defined once in container/package.json; see ARM64_INSTALL_SCRIPT).
  * @throws CliError `NPM_INSTALL_FAILED`.
  */
 export async function installArm64(dir: string, onLine: (line: string) => void = () => undefined): Promise<void> {
   const tail: string[] = [];
-  const child = execa('npm', [...ARM64_INSTALL_ARGS], { cwd: dir, reject: false, all: true, buffer: false, env: { npm_config_update_notifier: 'false' } });
+  const child = execa('npm', ['run', ARM64_INSTALL_SCRIPT], { cwd: dir, reject: false, all: true, buffer: false, env: { npm_config_update_notifier: 'false' } });
   for await (const line of child.iterable({ from: 'all' })) {
     if (!line.trim()) continue;
     tail.push(line);
@@ -122,7 +123,7 @@ export async function installArm64(dir: string, onLine: (line: string) => void =
   const result = await child;
   if (result.exitCode !== 0) {
     const why = (result as { code?: string }).code === 'ENOENT' ? 'npm is not installed' : `exit code ${result.exitCode}`;
-    throw new CliError(`npm ${ARM64_INSTALL_ARGS.join(' ')} failed (${why}):\n${tail.join('\n')}`, {
+    throw new CliError(`npm run ${ARM64_INSTALL_SCRIPT} failed (${why}):\n${tail.join('\n')}`, {
       hint: 'npm must reach its registry to install the arm64 dependencies; fix the error above, then run `agentcore-claude deploy` again.',
       code: 'NPM_INSTALL_FAILED',
     });

@@ -65,13 +65,14 @@ export async function dockerLogin(login: { username: string; password: string; r
 }
 
 /**
- * `docker buildx build --platform linux/arm64 -t <image> --push <context>`, streaming each output
- * line to `onLine`.
+ * `docker buildx build --platform linux/arm64 --provenance=false -t <image> --push <context>`,
+ * streaming each output line to `onLine`. `--provenance=false`: buildx would otherwise push an
+ * image index with an attestation manifest; one plain arm64 manifest is what AgentCore runs.
  * @throws CliError (exit 3, code `BUILD_FAILED`) with the build's last 30 lines.
  */
 export async function buildAndPush(image: string, contextDir: string, onLine: (line: string) => void): Promise<void> {
   const tail: string[] = [];
-  const child = execa('docker', ['buildx', 'build', '--platform', PLATFORM, '-t', image, '--push', contextDir], { reject: false, all: true, buffer: false });
+  const child = execa('docker', ['buildx', 'build', '--platform', PLATFORM, '--provenance=false', '-t', image, '--push', contextDir], { reject: false, all: true, buffer: false });
   try {
     for await (const line of child.iterable({ from: 'all' })) {
       if (line.trim() === '') continue;

@@ -116,3 +116,18 @@ describe('plan and runtime differences for the code artifact', () => {
     expect(reuse.image).toBeUndefined();
   });
 });
+
+describe('preflight without Docker', () => {
+  it('no docker on PATH: NO_DOCKER, and the hint names the way without Docker (--artifact code)', async () => {
+    const { checkDocker } = await import('../../src/engine/docker.js');
+    const empty = await mkdtemp(join(tmpdir(), 'no-docker-'));
+    const saved = process.env.PATH;
+    process.env.PATH = empty;
+    try {
+      await expect(checkDocker()).rejects.toMatchObject({ code: 'NO_DOCKER', hint: expect.stringContaining('agentcore-claude deploy --artifact code') });
+    } finally {
+      process.env.PATH = saved;
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
