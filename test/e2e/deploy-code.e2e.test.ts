@@ -10,7 +10,7 @@
  * Without arm64 emulation the last part is skipped with how to enable it; with CI=true it fails.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,7 +21,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeTagOf } from '../../src/engine/code-package.js';
+import { codeTagOf, installArm64 } from '../../src/engine/code-package.js';
 import { arm64Node22, arm64Unavailable, elfMachine, EM_AARCH64, ENABLE_ARM64 } from '../support/arm64.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 import { newSessionId, streamInvocation } from '../support/invocations.js';
@@ -128,7 +128,7 @@ describe('deploy --artifact code (built binary, moto_server, no Docker)', () => 
   });
 
   it('an unchanged redeploy (no flags: the artifact comes from deployment.json) uploads nothing and changes nothing', async () => {
-    const result = await deploy(['--yes', '--json']);
+    const result = await deploy(['--yes', '--json', '--timeout', '60']);
     expect(result.exitCode, result.stderr as string).toBe(0);
     const out = JSON.parse(result.stdout as string);
     expect(out.plan.artifact).toEqual({ type: 'code', action: 'reuse', tag, location: `s3://${bucket}/${key}` });
@@ -260,6 +260,50 @@ describe('deploy --artifact code (built binary, moto_server, no Docker)', () => 
       expect(uploaded, JSON.stringify(listed.Contents)).toBeDefined();
       const body = await (await aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: uploaded! }))).Body!.transformToString();
       expect(body).toBe('written on linux/arm64\n');
+    }, 300_000);
+
+    it("the container path's arm64 tree (the image's `npm run install:arm64` + dist) starts and runs an invocation too", async () => {
+      const tree = join(dir, 'container-tree');
+      await mkdir(tree);
+      for (const name of ['package.json', 'package-lock.json']) await cp(join(CONTAINER, name), join(tree, name));
+      await cp(join(CONTAINER, 'dist'), join(tree, 'dist'), { recursive: true });
+      await installArm64(tree); // what the Dockerfile's deps stage runs
+      expect(existsSync(join(tree, 'node_modules/@anthropic-ai/claude-agent-sdk-linux-x64'))).toBe(false);
+      const node = await arm64Node22();
+      const port = await freePort();
+      const workspace = join(dir, 'container-tree-ws');
+      await mkdir(workspace);
+      let log = '';
+      const started = performance.now();
+      const child = execa(node, ['dist/main.js'], {
+        cwd: tree,
+        env: { PATH: process.env.PATH ?? '', WORKSPACE_ROOT: workspace, HOME: workspace, PORT: String(port), HOST: '127.0.0.1', OUTPUT_BUCKET_NAME: bucket, ...moto.env, ...model.bedrockEnv('us.anthropic.claude-haiku-4-5-20251001-v1:0') },
+        extendEnv: false,
+        reject: false,
+        all: true,
+        cleanup: true,
+      });
+      child.all?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      try {
+        const exited = child.then((r) => {
+          throw new Error(`the arm64 agent server (container tree) exited (code ${r.exitCode}):\n${log}`);
+        });
+        exited.catch(() => undefined);
+        await Promise.race([waitForHttp(`http://127.0.0.1:${port}/ping`, 120_000), exited]);
+        timings.containerTreeStartToPingMs = performance.now() - started;
+        model.setScript([(request) => toolTurn([write(join(workingDirectory(request), 'tree.txt'), 'container tree\n')], 'Writing.'), textTurn('Wrote tree.txt.')]);
+        const invokeStart = performance.now();
+        const { status, events } = await streamInvocation(`http://127.0.0.1:${port}`, { prompt: 'Write tree.txt', permission_mode: 'acceptEdits' }, newSessionId('arm64-tree'));
+        timings.containerTreeInvocationMs = performance.now() - invokeStart;
+        expect(status).toBe(200);
+        const result = events.at(-1)!.event;
+        expect(result, JSON.stringify(result)).toMatchObject({ type: 'result', is_error: false });
+        expect(result.result).toContain('Wrote tree.txt.');
+        expect(result.files.map((f: { file_name: string }) => f.file_name)).toEqual(['tree.txt']);
+      } finally {
+        child.kill('SIGTERM');
+        await child;
+      }
     }, 300_000);
   });
 });
