@@ -10,6 +10,7 @@
  * local). `SKILLS_DIR` (default /app/skills): bundled Claude skills. `GIT_TOKEN`, or
  * `GIT_TOKEN_SECRET_ARN` (a Secrets Manager secret read at start-up): token for pushing
  * repository work; never passed to the agent's process.
+ * `AGENT_ARTIFACT`: `code` on a direct code deployment (no git there): `repo` payloads get a 400.
  *
  * Isolation: `AGENT_USER` (a user name or `uid:gid`; the image sets `agent`) — when the server runs
  * as root, Claude Code and Git in the workspace run as that user (agent-user.ts).

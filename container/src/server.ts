@@ -163,6 +163,13 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       if (error instanceof PayloadError) return sendJson(res, error.status, { error: error.message, details: error.details });
       throw error;
     }
+    if ('repo' in request && request.repo && options.env.AGENT_ARTIFACT === 'code') {
+      // A direct code deployment runs on AgentCore's managed Node.js runtime, which has no git.
+      return sendJson(res, 400, {
+        error: 'Repository workspaces need git, which this code deployment (managed Node.js runtime) does not have',
+        details: { artifact: 'code', fix: 'redeploy with `agentcore-claude deploy --artifact container`' },
+      });
+    }
     if (request.action === 'status') {
       const state = runs.get(sessionId) ?? (await options.runStatusStore?.load(sessionId).catch((error: unknown) => {
         log({ level: 'warn', msg: 'could not read the stored run status', runtime_session_id: sessionId, error: String(error) });

@@ -16,6 +16,8 @@ export interface RuntimeStatus {
   status: string;
   version: string;
   containerUri?: string;
+  /** Code artifact: s3://bucket/key of the zip. */
+  codeLocation?: string;
   failureReason?: string;
   lifecycle?: { idleRuntimeSessionTimeout?: number; maxLifetime?: number };
 }
@@ -34,6 +36,7 @@ export async function runtimeStatus(clients: AwsClients, id: string): Promise<Ru
       status: r.status,
       version: r.version,
       containerUri: r.config.containerUri,
+      codeLocation: r.config.code ? `s3://${r.config.code.bucket}/${r.config.code.prefix}` : undefined,
       failureReason: r.failureReason,
       lifecycle: r.config.lifecycle,
     };

@@ -41,6 +41,9 @@ export async function getRuntime(clients: AwsClients, id: string, version?: stri
 
 function fromResponse(out: GetAgentRuntimeResponse): CurrentRuntime {
   const lifecycle = out.lifecycleConfiguration;
+  const code = out.agentRuntimeArtifact?.codeConfiguration;
+  const s3 = code?.code?.s3;
+  const mount = out.filesystemConfigurations?.find((f) => f.sessionStorage)?.sessionStorage?.mountPath;
   return {
     id: out.agentRuntimeId ?? '',
     arn: out.agentRuntimeArn ?? '',
@@ -50,6 +53,8 @@ function fromResponse(out: GetAgentRuntimeResponse): CurrentRuntime {
     failureReason: out.failureReason,
     config: {
       containerUri: out.agentRuntimeArtifact?.containerConfiguration?.containerUri,
+      code: code ? { bucket: s3?.bucket ?? '', prefix: s3?.prefix ?? '', runtime: code.runtime ?? '', entryPoint: code.entryPoint ?? [] } : undefined,
+      ...(mount !== undefined ? { sessionStorageMountPath: mount } : {}),
       roleArn: out.roleArn,
       networkMode: out.networkConfiguration?.networkMode as RuntimeConfig['networkMode'] | undefined,
       environment: out.environmentVariables ?? {},
@@ -58,10 +63,25 @@ function fromResponse(out: GetAgentRuntimeResponse): CurrentRuntime {
   };
 }
 
-/** The request fields for a complete configuration (create and update take the same). */
+/**
+ * The request fields for a complete configuration (create and update take the same): the
+ * container image, or the code zip (`codeConfiguration`) plus its session storage mount.
+ */
 function configuration(config: RuntimeConfig) {
+  const artifact = config.code
+    ? {
+        agentRuntimeArtifact: {
+          codeConfiguration: {
+            code: { s3: { bucket: config.code.bucket, prefix: config.code.prefix } },
+            runtime: config.code.runtime as 'NODE_22',
+            entryPoint: config.code.entryPoint,
+          },
+        },
+      }
+    : { agentRuntimeArtifact: { containerConfiguration: { containerUri: config.containerUri } } };
   return {
-    agentRuntimeArtifact: { containerConfiguration: { containerUri: config.containerUri } },
+    ...artifact,
+    ...(config.sessionStorageMountPath ? { filesystemConfigurations: [{ sessionStorage: { mountPath: config.sessionStorageMountPath } }] } : {}),
     roleArn: config.roleArn,
     networkConfiguration: { networkMode: config.networkMode },
     environmentVariables: config.environment,

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, UsageError } from '../core/errors.js';
 import { createContext, requireRegion } from './context.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
@@ -28,6 +28,7 @@ interface DeployFlags {
   withApi?: boolean;
   skills?: string;
   gitTokenSecret?: string;
+  artifact?: 'container' | 'code';
 }
 
 export function deployCommand(): Command {
@@ -45,7 +46,13 @@ export function deployCommand(): Command {
     .option('--with-api', 'also deploy the HTTP API (API Gateway + API key + Lambda bridge) once the runtime is READY')
     .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'))
     .option('--git-token-secret <arn>', 'Secrets Manager secret with a Git token: lets the agent push its branch for invoke --repo (read by the runtime only)')
-    .option('--skills <dir>', 'bundle Claude skills (<dir>/<name>/SKILL.md) into the image; validated before any build');
+    .option('--skills <dir>', 'bundle Claude skills (<dir>/<name>/SKILL.md) into the image; validated before any build')
+    .addOption(
+      new Option('--artifact <type>', 'container: the linux/arm64 image (Docker with buildx); code: a zip on AgentCore\'s managed Node.js 22 runtime, no Docker (no repository workspaces). Default: the previous deployment\'s, else container; config key `artifact`, env AGENTCORE_CLAUDE_ARTIFACT').choices([
+        'container',
+        'code',
+      ]),
+    );
   addJsonOption(command);
   withExamples(command, [
     ['agentcore-claude deploy', 'deploy (or update) the agent "agentcore-claude"'],
@@ -56,6 +63,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --idle-timeout 30m --max-lifetime 4h', 'runtime lifecycle settings'],
     ['agentcore-claude deploy --with-api && agentcore-claude api-key', 'add the HTTP API, then fetch its key'],
     ['agentcore-claude deploy --skills ./skills', 'bundle ./skills/<name>/SKILL.md into the image'],
+    ['agentcore-claude deploy --artifact code', 'no Docker: deploy a zip to the managed Node.js 22 runtime'],
   ]);
   return command.action(async (flags: DeployFlags) => {
     const ctx = await createContext({
@@ -68,6 +76,7 @@ export function deployCommand(): Command {
       maxLifetime: flags.maxLifetime,
       gitTokenSecret: flags.gitTokenSecret,
       withApi: flags.withApi,
+      artifact: flags.artifact,
       json: flags.json,
     });
     const region = requireRegion(ctx.config);
@@ -80,6 +89,12 @@ export function deployCommand(): Command {
     };
     const baseContext = resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container'));
     const skillsDir = flags.skills ?? ctx.config.skills;
+    if (skillsDir && (ctx.config.artifact ?? ctx.state?.artifact?.type) === 'code') {
+      throw new UsageError('--skills bundles skills into the container image; a code deployment has no image to bundle them into.', {
+        hint: 'Deploy the image: `agentcore-claude deploy --artifact container --skills <dir>`.',
+        code: 'SKILLS_NEED_CONTAINER',
+      });
+    }
     const staged = skillsDir ? await (await import('../engine/skills.js')).stageContextWithSkills(baseContext, skillsDir) : undefined;
     if (staged) ctx.io.info(`Bundling ${staged.skills.length} skill(s): ${staged.skills.map((s) => s.name).join(', ')}`);
     process.once('SIGINT', onSigint);

@@ -20,6 +20,7 @@ export const ENVIRONMENT_VARIABLES = {
   AGENTCORE_CLAUDE_NAME: 'name',
   AGENTCORE_CLAUDE_STACK_NAME: 'stackName',
   AGENTCORE_CLAUDE_MODEL: 'model',
+  AGENTCORE_CLAUDE_ARTIFACT: 'artifact',
   AWS_REGION: 'region',
   AWS_DEFAULT_REGION: 'region',
   AWS_PROFILE: 'profile',
@@ -38,6 +39,8 @@ export const settingsSchema = z
     maxLifetime: z.union([z.string(), z.number()]).optional(),
     withApi: z.boolean().optional(),
     gitTokenSecret: z.string().min(1).optional(),
+    /** What deploy deploys: `container` (arm64 image, default) or `code` (zip on AgentCore's managed Node.js runtime). */
+    artifact: z.enum(['container', 'code']).optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -58,6 +61,8 @@ export interface ResolvedConfig {
   withApi?: boolean;
   /** Secrets Manager secret ARN of a Git token the deployed agent may push with. */
   gitTokenSecret?: string;
+  /** Deploy artifact (`--artifact`, AGENTCORE_CLAUDE_ARTIFACT, or the config file's `artifact`); unset → the previous deployment's, else `container`. */
+  artifact?: 'container' | 'code';
   /** The layer each set value came from. */
   sources: Partial<Record<keyof Settings, Source>>;
 }

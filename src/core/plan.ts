@@ -3,11 +3,14 @@
  * computed from what exists in AWS and what is wanted, printed before anything changes, and the
  * only input of the apply step. Pure: callers gather the current state.
  */
+import type { ArtifactType } from './code-artifact.js';
 import { CliError } from './errors.js';
 import type { LifecycleSettings } from './duration.js';
 
 export type StackAction = 'create' | 'update' | 'recreate' | 'none';
 export type ImageAction = 'build' | 'reuse';
+/** What happens to the deployed artifact: the image is built and pushed, the code zip uploaded, or either reused. */
+export type ArtifactAction = 'build' | 'upload' | 'reuse';
 export type RuntimeAction = 'create' | 'update' | 'none';
 
 /** What DescribeStacks (and GetTemplate) said about the stack. */
@@ -38,9 +41,29 @@ export interface ResourceChange {
   replacement?: string;
 }
 
-/** The complete runtime configuration deploy manages (an update replaces the whole configuration). */
+/** `agentRuntimeArtifact.codeConfiguration` of a direct code deployment. */
+export interface CodeConfig {
+  bucket: string;
+  /** The object key of the zip (the API calls it `prefix`). */
+  prefix: string;
+  /** e.g. `NODE_22`. */
+  runtime: string;
+  entryPoint: string[];
+}
+
+/**
+ * The complete runtime configuration deploy manages (an update replaces the whole configuration).
+ * Exactly one of `containerUri` (container artifact) and `code` (code artifact) is set.
+ */
 export interface RuntimeConfig {
-  containerUri: string;
+  containerUri?: string;
+  code?: CodeConfig;
+  /**
+   * Mount path of the managed session storage (`filesystemConfigurations[].sessionStorage`), used
+   * by the code artifact for its workspaces. Compared only when GetAgentRuntime reports it (moto
+   * accepts it but does not return it).
+   */
+  sessionStorageMountPath?: string;
   roleArn: string;
   networkMode: 'PUBLIC';
   environment: Record<string, string>;
@@ -77,7 +100,13 @@ export interface DeployPlan {
   agentName: string;
   model: string;
   stack: StackPlan;
-  image: { action: ImageAction; tag: string; /** Known when the repository exists. */ uri?: string };
+  /** The container image (container artifact only). */
+  image?: { action: ImageAction; tag: string; /** Known when the repository exists. */ uri?: string };
+  /**
+   * The deployed artifact: `container` (image: `build` | `reuse`) or `code` (zip: `upload` |
+   * `reuse`), its content tag and where it lives (image URI, or `s3://bucket/key` once the bucket is known).
+   */
+  artifact: { type: ArtifactType; action: ArtifactAction; tag: string; location?: string };
   runtime: {
     action: RuntimeAction;
     name: string;
@@ -142,12 +171,18 @@ function reasonSuffix(current: CurrentStack): string {
 
 /**
  * Which parts of the runtime configuration differ between `current` and `desired`
- * (`image`, `role`, `network`, `environment`, `lifecycle`). Only the lifecycle fields that are set
- * are compared (unset ones keep AgentCore's defaults, which GetAgentRuntime reports). Empty → nothing to update.
+ * (`artifact` when switching between container and code, `image`, `code`, `filesystem`, `role`,
+ * `network`, `environment`, `lifecycle`). Only the lifecycle fields that are set are compared
+ * (unset ones keep AgentCore's defaults, which GetAgentRuntime reports). Empty → nothing to update.
  */
 export function runtimeDifferences(current: Partial<RuntimeConfig>, desired: RuntimeConfig): string[] {
   const reasons: string[] = [];
-  if (current.containerUri !== desired.containerUri) reasons.push('image');
+  const running = current.code ? 'code' : current.containerUri ? 'container' : undefined;
+  const wanted = desired.code ? 'code' : 'container';
+  if (running && running !== wanted) reasons.push('artifact');
+  else if (wanted === 'container' && current.containerUri !== desired.containerUri) reasons.push('image');
+  else if (wanted === 'code' && JSON.stringify(current.code) !== JSON.stringify(desired.code)) reasons.push('code');
+  if (current.sessionStorageMountPath !== undefined && current.sessionStorageMountPath !== desired.sessionStorageMountPath) reasons.push('filesystem');
   if (current.roleArn !== desired.roleArn) reasons.push('role');
   if (current.networkMode !== desired.networkMode) reasons.push('network');
   if (!sameRecord(current.environment ?? {}, desired.environment)) reasons.push('environment');
@@ -192,7 +227,12 @@ export interface PlanInput {
   agentName: string;
   runtimeName: string;
   model: string;
+  /** Content tag of the artifact (image tag, or code package tag). */
   imageTag: string;
+  /** The artifact type; default `container`. */
+  artifactType?: ArtifactType;
+  /** Code artifact: the package's key, and whether the bucket already holds it (bucket known). */
+  codePackage?: { key: string; bucket?: string; exists: boolean };
   stack: { current?: CurrentStack; desired: DesiredStack; /** Change-set changes (update only); [] = no changes. */ changes?: ResourceChange[]; /** Resources of the template (create/recreate). */ resources: Array<{ logicalId: string; type: string }> };
   /** Repository URI when the stack exists and has it, and whether it holds `imageTag`. */
   repository?: { uri: string; hasTag: boolean };
@@ -214,11 +254,25 @@ export function planDeploy(input: PlanInput): DeployPlan {
     stack = { ...stackAction, changes: stackAction.action === 'update' ? (input.stack.changes ?? []) : [] };
   }
   const repositoryKnown = input.repository && stack.action !== 'recreate';
-  const image = {
-    action: (repositoryKnown && input.repository!.hasTag ? 'reuse' : 'build') as ImageAction,
-    tag: input.imageTag,
-    uri: repositoryKnown ? `${input.repository!.uri}:${input.imageTag}` : undefined,
-  };
+  const type = input.artifactType ?? 'container';
+  let image: DeployPlan['image'];
+  let artifact: DeployPlan['artifact'];
+  if (type === 'container') {
+    image = {
+      action: (repositoryKnown && input.repository!.hasTag ? 'reuse' : 'build') as ImageAction,
+      tag: input.imageTag,
+      uri: repositoryKnown ? `${input.repository!.uri}:${input.imageTag}` : undefined,
+    };
+    artifact = { type, action: image.action, tag: image.tag, ...(image.uri ? { location: image.uri } : {}) };
+  } else {
+    const known = input.codePackage?.bucket && stack.action !== 'recreate' ? input.codePackage : undefined;
+    artifact = {
+      type,
+      action: known?.exists ? 'reuse' : 'upload',
+      tag: input.imageTag,
+      ...(known ? { location: `s3://${known.bucket}/${known.key}` } : {}),
+    };
+  }
   const desiredRuntime = stack.action === 'recreate' ? undefined : input.runtime.desired;
   const runtimeAction = planRuntimeAction(input.runtime.current, desiredRuntime);
   const renamed = input.runtimeName !== input.agentName;
@@ -228,7 +282,8 @@ export function planDeploy(input: PlanInput): DeployPlan {
     agentName: input.agentName,
     model: input.model,
     stack,
-    image,
+    ...(image ? { image } : {}),
+    artifact,
     runtime: {
       ...runtimeAction,
       name: input.runtimeName,
@@ -236,6 +291,6 @@ export function planDeploy(input: PlanInput): DeployPlan {
       id: input.runtime.current?.id,
       status: input.runtime.current?.status,
     },
-    changes: stack.action !== 'none' || image.action === 'build' || runtimeAction.action !== 'none',
+    changes: stack.action !== 'none' || artifact.action !== 'reuse' || runtimeAction.action !== 'none',
   };
 }

@@ -32,6 +32,14 @@ export const deploymentStateSchema = z.object({
       keyId: z.string().optional(),
     })
     .optional(),
+  /** What the runtime runs: the container image, or a code zip (`location` is its s3:// URL). Absent in files written before `--artifact`: container. */
+  artifact: z
+    .object({
+      type: z.enum(['container', 'code']),
+      tag: z.string(),
+      location: z.string(),
+    })
+    .optional(),
   /** Secrets Manager secret with the Git token the agent pushes with (deploy --git-token-secret). */
   gitTokenSecretArn: z.string().optional(),
   lifecycle: z

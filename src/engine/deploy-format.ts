@@ -14,7 +14,12 @@ export function formatPlan(plan: DeployPlan): string[] {
     const replace = change.replacement === 'True' ? ' [replacement]' : change.replacement === 'Conditional' ? ' [may replace]' : '';
     lines.push(`             ${SYMBOL[change.action] ?? change.action} ${change.logicalId} (${change.type})${replace}`);
   }
-  lines.push(`  image    ${image.tag}: ${image.action === 'reuse' ? 'reuse (already in the repository)' : 'build linux/arm64 and push'}`);
+  const { artifact } = plan;
+  if (image) lines.push(`  image    ${image.tag}: ${image.action === 'reuse' ? 'reuse (already in the repository)' : 'build linux/arm64 and push'}`);
+  else {
+    const where = artifact.location ? ` → ${artifact.location}` : '';
+    lines.push(`  artifact code ${artifact.tag}: ${artifact.action === 'reuse' ? `reuse (already uploaded)${where}` : `upload (install for linux/arm64, zip, upload)${where}`}`);
+  }
   const renamed = runtime.renamedFrom ? ` (from agent name "${runtime.renamedFrom}")` : '';
   const why = runtime.reasons.length ? ` (${runtime.reasons.join(', ')})` : runtime.action === 'none' ? ' (configuration unchanged)' : '';
   lines.push(`  runtime  ${runtime.name}${renamed}: ${runtime.action}${why}`);

@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import type { AwsClients } from '../aws/clients.js';
 import { createUpdateChangeSet, describeStack, readTemplateBody } from '../aws/cloudformation.js';
 import { imageTagExists } from '../aws/ecr.js';
+import { objectExists } from '../aws/s3-code.js';
+import { ARTIFACT_TYPES, CODE_ENTRY_POINT, CODE_RUNTIME, CODE_WORKSPACE_MOUNT, codePackageKey, DEFAULT_ARTIFACT, type ArtifactType } from '../core/code-artifact.js';
 import { findRuntimeByName, getRuntime } from '../aws/runtime.js';
 import type { PollOptions } from '../aws/wait.js';
 import { defaultStackName, type ResolvedConfig } from '../core/config.js';
@@ -18,6 +20,7 @@ import { planStackAction, type CurrentStack, type DesiredStack, type PlanInput, 
 import { repositoryNameForStack, sanitizeRuntimeName, validateStackName } from '../core/runtime-name.js';
 import { parseTemplate, templateResources } from '../core/template.js';
 import { buildContextTag } from '../io/build-context.js';
+import { codeTagOf } from './code-package.js';
 
 /** What deploy wants, resolved and validated before any AWS call. */
 export interface DeployTarget {
@@ -30,6 +33,8 @@ export interface DeployTarget {
   lifecycle?: LifecycleSettings;
   /** Git token secret for repository pushes (flag/config, else the previous deployment's). */
   gitTokenSecretArn?: string;
+  /** What is deployed (flag/env/config file, else the previous deployment's, else `container`). */
+  artifact: ArtifactType;
 }
 
 /**
@@ -52,7 +57,21 @@ export function resolveTarget(config: ResolvedConfig, region: string, state?: De
     model: resolveModelId(region, config.model ?? sameAgent?.model),
     lifecycle: lifecycleFromSettings(config.idleTimeout, config.maxLifetime),
     gitTokenSecretArn: validateSecretArn(config.gitTokenSecret, region) ?? sameAgent?.gitTokenSecretArn,
+    artifact: validateArtifact(config.artifact) ?? sameAgent?.artifact?.type ?? DEFAULT_ARTIFACT,
   };
+}
+
+/**
+ * The artifact type, or undefined when none is set.
+ * @throws UsageError for anything but `container` or `code` (e.g. from AGENTCORE_CLAUDE_ARTIFACT).
+ */
+export function validateArtifact(value: string | undefined): ArtifactType | undefined {
+  if (value === undefined) return undefined;
+  if ((ARTIFACT_TYPES as readonly string[]).includes(value)) return value as ArtifactType;
+  throw new UsageError(`--artifact must be container or code, got "${value}".`, {
+    hint: 'container: the linux/arm64 image (needs Docker with buildx); code: a zip on AgentCore\'s managed Node.js 22 runtime (no Docker).',
+    code: 'BAD_ARTIFACT',
+  });
 }
 
 /**
@@ -72,14 +91,25 @@ export function validateSecretArn(arn: string | undefined, region: string): stri
 }
 
 /**
- * The complete runtime configuration for the stack outputs and image: environment
+ * The complete runtime configuration for the stack outputs and artifact: environment
  * `CLAUDE_CODE_USE_BEDROCK=1`, `AWS_REGION`, `ANTHROPIC_MODEL`, `OUTPUT_BUCKET_NAME`; network PUBLIC.
+ * Container: the image `<repository>:<tag>`. Code: `s3://<bucket>/code/<tag>.zip` on NODE_22 with
+ * entry point dist/main.js, workspaces on the managed session storage at /mnt/workspace, and the
+ * variables the image's Dockerfile would otherwise set (`AGENT_ARTIFACT=code`, `WORKSPACE_ROOT`,
+ * `HOME`, `NODE_ENV`, `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC`). See core/code-artifact.ts.
  */
-export function runtimeConfig(target: DeployTarget, outputs: Record<string, string>, imageTag: string): RuntimeConfig | undefined {
+export function runtimeConfig(target: DeployTarget, outputs: Record<string, string>, tag: string): RuntimeConfig | undefined {
   const { EcrRepositoryUri: repositoryUri, ExecutionRoleArn: roleArn, OutputBucketName: bucket } = outputs;
-  if (!repositoryUri || !roleArn || !bucket) return undefined;
+  if (!roleArn || !bucket || (target.artifact === 'container' && !repositoryUri)) return undefined;
+  const artifact =
+    target.artifact === 'code'
+      ? {
+          code: { bucket, prefix: codePackageKey(tag), runtime: CODE_RUNTIME, entryPoint: [...CODE_ENTRY_POINT] },
+          sessionStorageMountPath: CODE_WORKSPACE_MOUNT,
+        }
+      : { containerUri: `${repositoryUri}:${tag}` };
   return {
-    containerUri: `${repositoryUri}:${imageTag}`,
+    ...artifact,
     roleArn,
     networkMode: 'PUBLIC',
     environment: {
@@ -87,7 +117,16 @@ export function runtimeConfig(target: DeployTarget, outputs: Record<string, stri
       AWS_REGION: target.region,
       ANTHROPIC_MODEL: target.model,
       OUTPUT_BUCKET_NAME: bucket,
-      ...(target.gitTokenSecretArn ? { GIT_TOKEN_SECRET_ARN: target.gitTokenSecretArn } : {}),
+      ...(target.gitTokenSecretArn && target.artifact === 'container' ? { GIT_TOKEN_SECRET_ARN: target.gitTokenSecretArn } : {}),
+      ...(target.artifact === 'code'
+        ? {
+            AGENT_ARTIFACT: 'code',
+            WORKSPACE_ROOT: CODE_WORKSPACE_MOUNT,
+            HOME: CODE_WORKSPACE_MOUNT,
+            NODE_ENV: 'production',
+            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          }
+        : {}),
     },
     ...(target.lifecycle ? { lifecycle: target.lifecycle } : {}),
   };
@@ -111,7 +150,8 @@ export async function gatherDeploy(
   sources: { templatePath: string; contextDir: string; stackParameters?: Record<string, string> },
   poll: PollOptions,
 ): Promise<Gathered> {
-  const [templateBody, imageTag] = await Promise.all([readFile(sources.templatePath, 'utf8'), buildContextTag(sources.contextDir)]);
+  const code = target.artifact === 'code';
+  const [templateBody, imageTag] = await Promise.all([readFile(sources.templatePath, 'utf8'), code ? codeTagOf(sources.contextDir) : buildContextTag(sources.contextDir)]);
   const desired: DesiredStack = {
     name: target.stackName,
     templateBody,
@@ -129,8 +169,10 @@ export async function gatherDeploy(
   }
   // Throws for stacks deploy cannot act on, before anything else is read.
   const stackAction = planStackAction(current, desired).action;
-  const [repository, runtime, changeSet] = await Promise.all([
-    current?.outputs.EcrRepositoryUri && current.outputs.EcrRepositoryName
+  const bucket = code ? current?.outputs.OutputBucketName : undefined;
+  const [codeExists, repository, runtime, changeSet] = await Promise.all([
+    bucket ? objectExists(clients.s3(), bucket, codePackageKey(imageTag)) : false,
+    !code && current?.outputs.EcrRepositoryUri && current.outputs.EcrRepositoryName
       ? imageTagExists(clients, current.outputs.EcrRepositoryName, imageTag).then((hasTag) => ({ uri: current!.outputs.EcrRepositoryUri!, hasTag }))
       : undefined,
     findRuntimeByName(clients, target.runtimeName).then((found) => (found ? getRuntime(clients, found.id) : undefined)),
@@ -147,6 +189,8 @@ export async function gatherDeploy(
       runtimeName: target.runtimeName,
       model: target.model,
       imageTag,
+      artifactType: target.artifact,
+      ...(code ? { codePackage: { key: codePackageKey(imageTag), bucket, exists: codeExists } } : {}),
       stack: {
         current,
         desired,

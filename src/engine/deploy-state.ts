@@ -21,8 +21,8 @@ export function deploymentState(previous: DeploymentState | undefined, applied: 
     bucket: outputs.OutputBucketName ?? '',
     repositoryUri: outputs.EcrRepositoryUri ?? '',
     roleArn: outputs.ExecutionRoleArn ?? '',
-    imageTag: applied.plan.image.tag,
-    imageUri: applied.imageUri ?? `${outputs.EcrRepositoryUri}:${applied.plan.image.tag}`,
+    imageTag: applied.plan.image?.tag ?? '',
+    imageUri: applied.plan.image ? (applied.imageUri ?? `${outputs.EcrRepositoryUri}:${applied.plan.image.tag}`) : '',
     model: target.model,
     runtime: { name: target.runtimeName, id: runtime?.id ?? '', arn: runtime?.arn ?? '', version: runtime?.version ?? '' },
     ...(outputs.ApiEndpoint
@@ -30,6 +30,11 @@ export function deploymentState(previous: DeploymentState | undefined, applied: 
       : same && previous.api
         ? { api: previous.api }
         : {}),
+    artifact: {
+      type: applied.plan.artifact.type,
+      tag: applied.plan.artifact.tag,
+      location: applied.plan.artifact.type === 'code' ? (applied.codeLocation ?? '') : (applied.imageUri ?? `${outputs.EcrRepositoryUri}:${applied.plan.artifact.tag}`),
+    },
     ...(applied.lifecycle ? { lifecycle: applied.lifecycle } : {}),
     ...(target.gitTokenSecretArn ? { gitTokenSecretArn: target.gitTokenSecretArn } : {}),
     createdAt: same ? previous.createdAt : now.toISOString(),

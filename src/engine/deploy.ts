@@ -8,6 +8,8 @@
 import type { AwsClients } from '../aws/clients.js';
 import { createStack, deleteChangeSet, deleteStack, describeStack, executeChangeSet, type StackWatch } from '../aws/cloudformation.js';
 import { registryLogin } from '../aws/ecr.js';
+import { uploadFile } from '../aws/s3-code.js';
+import { checkCodePackageSize, codePackageKey } from '../core/code-artifact.js';
 import { createRuntime, updateRuntime, waitForRuntimeVersion, type RetryOptions, type RuntimeRef } from '../aws/runtime.js';
 import { callerIdentity } from '../aws/sts.js';
 import type { PollOptions } from '../aws/wait.js';
@@ -67,6 +69,8 @@ export interface ApplyState {
   account: string;
   outputs: Record<string, string>;
   imageUri?: string;
+  /** Code artifact: `s3://bucket/key` of the package. */
+  codeLocation?: string;
   runtime?: RuntimeRef;
   /** The runtime's lifecycle settings after apply (asked for, or kept from the runtime). */
   lifecycle?: LifecycleSettings;
@@ -111,7 +115,7 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
     return { dryRun: true, plan, stateWritten: false };
   }
   try {
-    if (plan.image.action === 'build') await checkDocker();
+    if (plan.image?.action === 'build') await checkDocker();
     if (plan.stack.action === 'recreate') await confirmRecreate(io, plan, options.yes);
   } catch (error) {
     // Leave no unexecuted change set behind.
@@ -125,7 +129,7 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const stepOptions: StepOptions = { io, poll: { ...poll, deadline }, wait: options.wait ?? true, retry: options.retry, contextDir: options.contextDir };
   const steps = [
     stackStep(stepOptions, gathered.changeSetName),
-    imageStep(stepOptions),
+    plan.artifact.type === 'code' ? codeStep(stepOptions) : imageStep(stepOptions),
     runtimeStep(stepOptions, gathered.input.runtime.current),
     ...(options.extraSteps ?? []),
   ];
@@ -195,8 +199,9 @@ function imageStep(options: StepOptions): ApplyStep {
     async run(state, clients) {
       const repositoryUri = state.outputs.EcrRepositoryUri;
       if (!repositoryUri) throw new CliError('The stack has no EcrRepositoryUri output.', { code: 'NO_REPOSITORY' });
-      state.imageUri = `${repositoryUri}:${state.plan.image.tag}`;
-      if (state.plan.image.action === 'reuse') return;
+      const image = state.plan.image!;
+      state.imageUri = `${repositoryUri}:${image.tag}`;
+      if (image.action === 'reuse') return;
       const { io } = options;
       const login = await registryLogin(clients);
       await dockerLogin(login);
@@ -207,6 +212,63 @@ function imageStep(options: StepOptions): ApplyStep {
   };
 }
 
+/**
+ * Code artifact: unless the bucket already holds the package's content tag, stage it (arm64
+ * production install), zip it, check its size against AgentCore's limit, and upload it with
+ * progress. Prints the zip size and the time of each phase.
+ */
+function codeStep(options: StepOptions): ApplyStep {
+  return {
+    name: 'artifact',
+    activity: () => undefined, // staging and upload run locally and stop with us
+    async run(state, clients) {
+      const bucket = state.outputs.OutputBucketName;
+      if (!bucket) throw new CliError('The stack has no OutputBucketName output.', { code: 'MISSING_OUTPUTS' });
+      const key = codePackageKey(state.plan.artifact.tag);
+      state.codeLocation = `s3://${bucket}/${key}`;
+      state.plan.artifact.location = state.codeLocation;
+      if (state.plan.artifact.action === 'reuse') return;
+      const { io } = options;
+      const { buildCodePackage } = await import('./code-package.js');
+      const staging = io.progress(`Code package ${state.plan.artifact.tag}: installing linux/arm64 production dependencies…`);
+      let staged: Awaited<ReturnType<typeof buildCodePackage>>;
+      try {
+        staged = await buildCodePackage(options.contextDir, (line) => staging.log(`  │ ${line}`));
+        staging.succeed(
+          `Code package ${state.plan.artifact.tag}: ${staged.entries} entries, ${mib(staged.uncompressedBytes)} MiB → ${mib(staged.bytes)} MiB zip (install ${seconds(staged.installMs)}, zip ${seconds(staged.zipMs)})`,
+        );
+      } catch (error) {
+        staging.fail(`Code package ${state.plan.artifact.tag}: staging failed`);
+        throw error;
+      }
+      try {
+        checkCodePackageSize(staged.bytes);
+        const upload = io.progress(`Uploading ${state.codeLocation} (${mib(staged.bytes)} MiB)…`);
+        const started = Date.now();
+        try {
+          await uploadFile(clients.s3(), bucket, key, staged.zipPath, staged.bytes, (loaded, total) =>
+            upload.update(`Uploading ${state.codeLocation}: ${mib(loaded)} / ${mib(total)} MiB…`),
+          );
+          upload.succeed(`Uploaded ${state.codeLocation} (${mib(staged.bytes)} MiB in ${seconds(Date.now() - started)})`);
+        } catch (error) {
+          upload.fail(`Upload of ${state.codeLocation} failed`);
+          throw error;
+        }
+      } finally {
+        await staged.cleanup();
+      }
+    },
+  };
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** Create or update the runtime with the complete configuration (or nothing), then wait for READY. */
 function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined): ApplyStep {
   return {
@@ -214,7 +276,7 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
     activity: ({ plan }) => (plan.runtime.action === 'none' ? undefined : `AgentCore ${plan.runtime.action} of runtime ${plan.runtime.name}`),
     async run(state, clients) {
       const { io } = options;
-      const wanted = runtimeConfig(state.target, state.outputs, state.plan.image.tag);
+      const wanted = runtimeConfig(state.target, state.outputs, state.plan.artifact.tag);
       if (!wanted) throw new CliError('The stack outputs lack the repository, role or bucket.', { code: 'MISSING_OUTPUTS' });
       // An update replaces the whole configuration: lifecycle settings not asked for this time are
       // kept from the runtime rather than reset to AgentCore's defaults.

@@ -25,6 +25,12 @@ export interface InfoResult {
     status: string;
     version?: string;
     imageUri?: string;
+    /**
+     * What the runtime runs: `container` (the image) or `code` (a zip on the managed Node.js
+     * runtime), where it lives, and whether repository workspaces (`invoke --repo`) work there
+     * (the managed runtime has no git).
+     */
+    artifact?: { type: 'container' | 'code'; location?: string; repoWorkspaces: boolean };
     failureReason?: string;
     lifecycle?: { idleRuntimeSessionTimeout?: number; maxLifetime?: number };
   };
@@ -67,7 +73,8 @@ export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
       arn: runtime?.arn ?? state?.runtime.arn,
       status: runtime?.status ?? NOT_FOUND,
       version: runtime?.version ?? state?.runtime.version,
-      imageUri: runtime?.containerUri ?? state?.imageUri,
+      imageUri: runtime?.containerUri ?? (state?.imageUri || undefined),
+      artifact: artifactOf(runtime, state),
       failureReason: runtime?.failureReason,
       lifecycle: runtime?.lifecycle ?? state?.lifecycle,
     },
@@ -90,6 +97,14 @@ export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
   };
 }
 
+function artifactOf(runtime: { containerUri?: string; codeLocation?: string } | undefined, state: { imageUri: string; artifact?: { type: 'container' | 'code'; location: string } } | undefined): NonNullable<InfoResult['runtime']['artifact']> | undefined {
+  if (runtime?.codeLocation) return { type: 'code', location: runtime.codeLocation, repoWorkspaces: false };
+  if (runtime?.containerUri) return { type: 'container', location: runtime.containerUri, repoWorkspaces: true };
+  if (state?.artifact) return { type: state.artifact.type, location: state.artifact.location || undefined, repoWorkspaces: state.artifact.type === 'container' };
+  if (state?.imageUri) return { type: 'container', location: state.imageUri, repoWorkspaces: true };
+  return undefined;
+}
+
 /** The HTTP API (`deploy --with-api`) from the stack outputs: endpoint and key id (never the key value). */
 function apiOf(outputs: Record<string, string>): InfoResult['api'] {
   const endpoint = outputs[STACK_OUTPUTS.apiEndpoint];
@@ -110,7 +125,9 @@ export function formatInfo(info: InfoResult): string[] {
     ['Runtime status', info.runtime.status === NOT_FOUND ? 'NOT FOUND (deleted? run `agentcore-claude deploy`)' : info.runtime.status],
     ['Failure reason', info.runtime.failureReason],
     ['Runtime version', info.runtime.version],
+    ['Artifact', info.runtime.artifact ? `${info.runtime.artifact.type}${info.runtime.artifact.type === 'code' ? ` (managed Node.js 22 runtime: ${info.runtime.artifact.location ?? 'zip'})` : ''}` : undefined],
     ['Image', info.runtime.imageUri],
+    ['Repo workspaces', info.runtime.artifact ? (info.runtime.artifact.repoWorkspaces ? 'yes (invoke --repo)' : 'no: the managed runtime has no git (deploy --artifact container for invoke --repo)') : undefined],
     ['Idle timeout', seconds(info.runtime.lifecycle?.idleRuntimeSessionTimeout)],
     ['Max lifetime', seconds(info.runtime.lifecycle?.maxLifetime)],
     ['Stack', info.stack.name],

@@ -116,7 +116,7 @@ describe('agentcore-claude deploy (built binary, moto_server, fake docker)', () 
     expect(login).toEqual({ argv: ['login', '--username', 'AWS', '--password-stdin', '123456789012.dkr.ecr.us-east-1.amazonaws.com'], stdin: password });
     expect(login!.argv.join(' ')).not.toContain(password!);
     const builds = result.docker.filter((c) => c.argv[1] === 'build');
-    expect(builds.map((c) => c.argv)).toEqual([['buildx', 'build', '--platform', 'linux/arm64', '-t', `${repositoryUri}:${firstTag}`, '--push', contextDir]]);
+    expect(builds.map((c) => c.argv)).toEqual([['buildx', 'build', '--platform', 'linux/arm64', '--provenance=false', '-t', `${repositoryUri}:${firstTag}`, '--push', contextDir]]);
     expect(result.docker.findIndex((c) => c.argv[0] === 'login')).toBeLessThan(result.docker.findIndex((c) => c.argv[1] === 'build'));
     const images = await ecr.send(new DescribeImagesCommand({ repositoryName: 'agentcore-claude' }));
     expect(images.imageDetails!.flatMap((i) => i.imageTags)).toEqual([firstTag]);

@@ -174,7 +174,7 @@ describe('deploy engine (mocked AWS)', () => {
       expect(cf.commandCalls(CreateStackCommand)[0]!.args[0].input).toMatchObject({ StackName: 'my-agent', Capabilities: expect.arrayContaining(['CAPABILITY_IAM']) });
       // The new repository is empty: the image is built and pushed.
       const docker = await dockerCalls();
-      expect(docker.find((argv) => argv[1] === 'build')).toEqual(['buildx', 'build', '--platform', 'linux/arm64', '-t', `${REPO}:${tag}`, '--push', t.contextDir]);
+      expect(docker.find((argv) => argv[1] === 'build')).toEqual(['buildx', 'build', '--platform', 'linux/arm64', '--provenance=false', '-t', `${REPO}:${tag}`, '--push', t.contextDir]);
       expect(result.state).toMatchObject({ runtime: { id: 'my_agent-new', version: '1' }, imageTag: tag, bucket: 'my-agent-bucket' });
     });
 
@@ -378,6 +378,7 @@ describe('deploy engine (mocked AWS)', () => {
     try {
       const error = await failure(deploy(t.context(), t.options()));
       expect(error).toMatchObject({ code: 'NO_ARM64_BUILDER' });
+      expect((error as { hint?: string }).hint).toContain('agentcore-claude deploy --artifact code');
       expect(ecr.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(0);
     } finally {
       delete process.env.FAKE_DOCKER_PLATFORMS;

@@ -31,7 +31,16 @@ describe('resolveTarget', () => {
       repositoryName: 'agentcore-claude',
       model: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
       lifecycle: undefined,
+      artifact: 'container',
     });
+  });
+  it('artifact: the flag, else the previous deployment of the same agent, else container; anything else is refused', () => {
+    expect(target({ artifact: 'code' }).artifact).toBe('code');
+    const codeState: DeploymentState = { ...state, artifact: { type: 'code', tag: 'c-2', location: 's3://b/code/c-2.zip' } };
+    expect(target({}, 'eu-west-1', codeState).artifact).toBe('code');
+    expect(target({ artifact: 'container' }, 'eu-west-1', codeState).artifact).toBe('container');
+    expect(target({ name: 'another-agent' }, 'eu-west-1', codeState).artifact).toBe('container');
+    expect(() => target({ artifact: 'zip' as 'code' })).toThrow(/--artifact must be container or code, got "zip"/);
   });
   it('redeploys what deployment.json names when nothing else is set', () => {
     expect(target({})).toMatchObject({ agentName: 'my-agent', stackName: 'custom-stack', runtimeName: 'my_agent', model: state.model });

@@ -163,7 +163,8 @@ describe('planDeploy: every combination of stack × image × runtime', () => {
     // Image: reuse only when the existing repository has the tag and is kept.
     const reuse = Boolean(current && repository?.hasTag && expectedStack !== 'recreate');
     expect(plan.image).toMatchObject({ action: reuse ? 'reuse' : 'build', tag: 'c-1' });
-    expect(plan.image.uri).toBe(current && repository && expectedStack !== 'recreate' ? 'acct.dkr.ecr/r:c-1' : undefined);
+    expect(plan.image?.uri).toBe(current && repository && expectedStack !== 'recreate' ? 'acct.dkr.ecr/r:c-1' : undefined);
+    expect(plan.artifact).toMatchObject({ type: 'container', action: reuse ? 'reuse' : 'build', tag: 'c-1' });
 
     // Runtime
     const expectedRuntime = !currentRuntime ? 'create' : !current || expectedStack === 'recreate' || currentRuntime.status.endsWith('_FAILED') || currentRuntime.config.containerUri !== config.containerUri ? 'update' : 'none';
