@@ -39,7 +39,7 @@ export interface Delivery {
 }
 
 export interface DeliveryTarget {
-  s3?: { client: S3Client; bucket: string; region: string };
+  s3?: { client: S3Client; bucket: string; region: string; timeoutMs?: number };
   redact: Redactor;
   runtimeSessionId: string;
   invocationId: string;

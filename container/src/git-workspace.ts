@@ -83,7 +83,15 @@ export interface GitWorkspaceOptions {
   allowFileRepos?: boolean;
   /** A server-only directory on the workspace's file system where clones are set up; default: the OS temp dir. */
   stagingDir?: string;
+  /**
+   * Hosts the token may be sent to (`GIT_TOKEN_HOSTS`, default {@link DEFAULT_TOKEN_HOSTS}): the
+   * payload names the repository, so without this list it could send the token anywhere.
+   */
+  tokenHosts?: readonly string[];
 }
+
+/** Hosts the Git token goes to when `GIT_TOKEN_HOSTS` is not set. */
+export const DEFAULT_TOKEN_HOSTS: readonly string[] = ['github.com'];
 
 /**
  * Trust boundary: the server runs Git itself only where it controls the repository — the fresh
@@ -194,8 +202,11 @@ export class GitWorkspace {
     throw new Error(`base "${base}" is not a branch, tag or commit of ${spec.repo}`);
   }
 
+  /** The token, for an `https://` URL on one of the token hosts only. */
   private tokenFor(url: string): string | undefined {
-    return this.options.token && url.startsWith('https:') ? this.options.token : undefined;
+    if (!this.options.token || !url.startsWith('https:')) return undefined;
+    const host = new URL(url).hostname.toLowerCase();
+    return (this.options.tokenHosts ?? DEFAULT_TOKEN_HOSTS).some((allowed) => allowed.toLowerCase() === host) ? this.options.token : undefined;
   }
 
   /** Git run by the server, only in repositories it controls (`cwd`), the token passed by environment only. */

@@ -32,8 +32,8 @@ export interface InvocationEnvironment {
   access: ModelAccess;
   /** Base environment for Claude Code (process.env). */
   env: NodeJS.ProcessEnv;
-  /** S3 upload target; absent → files stay local. */
-  s3?: { client: S3Client; bucket: string; region: string };
+  /** S3 upload target (`timeoutMs`: the client's request timeout); absent → files stay local. */
+  s3?: { client: S3Client; bucket: string; region: string; timeoutMs?: number };
   executable?: string;
   /** Claude session id of each runtime session's latest run (for a later `resume`). */
   claudeSessions: Map<string, string>;
@@ -43,6 +43,8 @@ export interface InvocationEnvironment {
   skills?: { dir: string; names: string[] };
   /** Token for pushing repository work (GIT_TOKEN or its Secrets Manager secret). */
   gitToken?: string;
+  /** Hosts the token may be sent to (`GIT_TOKEN_HOSTS`); default: github.com. */
+  gitTokenHosts?: readonly string[];
   /** Removes secrets from transcripts and errors; default: from `env` (+ the Git token). */
   redact?: Redactor;
   /** The agent's own user (agent-user.ts); absent → the agent runs as the server's user. */
@@ -86,7 +88,7 @@ export async function runInvocation(
   const { record: previous, restored } = await restoreSession(envt, runtimeSessionId, dirs.workspace, emit);
   // What the server restored belongs to the agent's user (extracted as the server's).
   if (restored) await giveToAgent(envt.identity, [dirs.workspace, dirs.configDir]);
-  const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact, identity: envt.identity, stagingDir: dirs.serverDir }) : undefined;
+  const git = request.repo ? new GitWorkspace(dirs.workspace, { token: envt.gitToken, redact, identity: envt.identity, stagingDir: dirs.serverDir, tokenHosts: envt.gitTokenHosts }) : undefined;
   let repoState: RepoState | undefined;
   if (git && request.repo) {
     try {

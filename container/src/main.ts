@@ -9,7 +9,8 @@
  * `s3://$OUTPUT_BUCKET_NAME/sessions/` for continuation on another microVM; `off` keeps them
  * local). `SKILLS_DIR` (default /app/skills): bundled Claude skills. `GIT_TOKEN`, or
  * `GIT_TOKEN_SECRET_ARN` (a Secrets Manager secret read at start-up): token for pushing
- * repository work; never passed to the agent's process.
+ * repository work; never passed to the agent's process, and sent only to the hosts in
+ * `GIT_TOKEN_HOSTS` (comma-separated, default github.com).
  * `AGENT_ARTIFACT`: `code` on a direct code deployment (no git there): `repo` payloads get a 400.
  *
  * Isolation: `AGENT_USER` (a user name or `uid:gid`; the image sets `agent`) — when the server runs
@@ -30,6 +31,7 @@ import { createRedactor } from './redact.js';
 import { RunStatusStore } from './run-status-store.js';
 import { createAgentServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT_SESSIONS, DEFAULT_REQUEST_TIMEOUT_MS } from './server.js';
 import { SessionStore } from './session-store.js';
+import { DEFAULT_S3_TIMEOUT_MS } from './uploader.js';
 import { bundledSkills } from './skills.js';
 
 const env = process.env;
@@ -39,7 +41,7 @@ const workspaceRoot = env.WORKSPACE_ROOT ?? '/app/workspace';
 const access = detectModelAccess(env);
 const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 const bucket = env.OUTPUT_BUCKET_NAME || undefined;
-const s3Timeout = positive('S3_TIMEOUT_MS', 30_000);
+const s3Timeout = positive('S3_TIMEOUT_MS', DEFAULT_S3_TIMEOUT_MS);
 // A stalled S3 must not hold a session busy forever: bounded connect and idle times, few attempts.
 const s3 = bucket ? new S3Client({ region, maxAttempts: 3, requestHandler: { connectionTimeout: 5_000, requestTimeout: s3Timeout } }) : undefined;
 const identity = await resolveAgentUser(env.AGENT_USER || undefined);
@@ -52,10 +54,11 @@ const agent = createAgentServer({
   workspaceRoot,
   access,
   env,
-  s3: s3 && bucket ? { client: s3, bucket, region } : undefined,
+  s3: s3 && bucket ? { client: s3, bucket, region, timeoutMs: s3Timeout } : undefined,
   sessionStore: s3 && bucket && env.SESSION_PERSISTENCE !== 'off' ? new SessionStore(s3, bucket) : undefined,
   skills: skills.length > 0 ? { dir: skillsDir, names: skills } : undefined,
   gitToken,
+  gitTokenHosts: env.GIT_TOKEN_HOSTS ? env.GIT_TOKEN_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : undefined,
   redact: createRedactor(env, gitToken ? [gitToken] : []),
   executable: env.CLAUDE_CODE_EXECUTABLE || undefined,
   identity,
@@ -63,7 +66,7 @@ const agent = createAgentServer({
   requestTimeoutMs: positive('REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
   maxConcurrentSessions,
   maxOutputFileBytes: positive('OUTPUT_MAX_FILE_BYTES', DEFAULT_MAX_OUTPUT_FILE_BYTES),
-  runStatusStore: s3 && bucket ? new RunStatusStore(s3, bucket) : undefined,
+  runStatusStore: s3 && bucket ? new RunStatusStore(s3, bucket, 3 * s3Timeout) : undefined,
   claudeSessions: new Map(),
 });
 

@@ -19,20 +19,26 @@ export function runStatusKey(sessionId: string): string {
   return `${RUNS_PREFIX}${sessionDirName(sessionId)}.json`;
 }
 
+/** Longest a status read or write may take by default, whatever S3 does (a trickle is never idle). */
+export const STORE_DEADLINE_MS = 90_000;
+/** Largest status document read back (characters); larger ones are not trusted. */
+const MAX_STATUS_CHARS = 64 * 1024 * 1024;
+
 export class RunStatusStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
+    private readonly deadlineMs = STORE_DEADLINE_MS,
   ) {}
 
-  /** Store the session's latest run (replacing the previous one). */
+  /** Store the session's latest run (replacing the previous one); gives up after the deadline (default {@link STORE_DEADLINE_MS}). */
   async save(state: RunState): Promise<void> {
     await this.s3.send(new PutObjectCommand({
       Bucket: this.bucket,
       Key: runStatusKey(state.runtime_session_id),
       Body: JSON.stringify(state),
       ContentType: 'application/json',
-    }));
+    }), { abortSignal: AbortSignal.timeout(this.deadlineMs) });
   }
 
   /**
@@ -42,9 +48,9 @@ export class RunStatusStore {
    */
   async load(sessionId: string): Promise<RunState | undefined> {
     try {
-      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: runStatusKey(sessionId) }));
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: runStatusKey(sessionId) }), { abortSignal: AbortSignal.timeout(this.deadlineMs) });
       const text = await object.Body!.transformToString();
-      if (text.length > 16 * 1024 * 1024) return undefined;
+      if (text.length > MAX_STATUS_CHARS) return undefined;
       const state = JSON.parse(text) as RunState;
       return state && typeof state === 'object' && state.runtime_session_id === sessionId ? state : undefined;
     } catch (error) {

@@ -33,7 +33,12 @@ export interface UploadTarget {
   prefix: string;
   /** S3 object metadata set on every object (e.g. the runtime session id). */
   metadata?: Record<string, string>;
+  /** The S3 client's request (idle) timeout, ms: deadlines derive from it (default {@link DEFAULT_S3_TIMEOUT_MS}). */
+  timeoutMs?: number;
 }
+
+/** Default S3 request timeout without progress (`S3_TIMEOUT_MS`), ms. */
+export const DEFAULT_S3_TIMEOUT_MS = 30_000;
 
 /**
  * Upload `files` under `target.prefix` (each at `file.key` when given, else its relative path);
@@ -61,7 +66,9 @@ export async function uploadFiles(files: Array<ChangedFile & { key?: string }>, 
         params: { Bucket: target.bucket, Key: key, Body: handle.createReadStream({ autoClose: true }), Metadata: target.metadata },
         queueSize: 2,
       });
-      if (signal) signal.addEventListener('abort', () => void upload.abort(), { once: true });
+      // An S3 that trickles its answers is never idle, so the idle timeout alone would never fire.
+      const deadline = AbortSignal.timeout(uploadDeadlineMs(file.size, target.timeoutMs));
+      for (const s of signal ? [signal, deadline] : [deadline]) s.addEventListener('abort', () => void upload.abort(), { once: true });
       await upload.done();
       results[i] = {
         file_name: name,
@@ -76,6 +83,14 @@ export async function uploadFiles(files: Array<ChangedFile & { key?: string }>, 
   const uploaded = results.filter((r): r is UploadedFile => 's3_url' in r);
   const errors = results.filter((r): r is UploadError => 'error' in r);
   return { uploaded, errors };
+}
+
+/**
+ * Longest one file's upload may take: three S3 request timeouts plus 4 s per MiB (a floor of
+ * 256 KiB/s), whatever S3 does — a trickle is never idle, so the idle timeout alone never fires.
+ */
+export function uploadDeadlineMs(size: number, timeoutMs = DEFAULT_S3_TIMEOUT_MS): number {
+  return 3 * timeoutMs + Math.ceil(size / (256 * 1024)) * 1000;
 }
 
 /** Run `task(0…count-1)` with at most `limit` running at once. */

@@ -35,7 +35,7 @@ describe('container/package-lock.json', () => {
     expect(dockerfile).toContain('COPY --from=deps /deps/node_modules ./node_modules');
     // The server stays root to hold the secrets and drop privileges for the agent (agent-user.ts).
     expect(dockerfile).not.toMatch(/^USER /m);
-    expect(dockerfile).toMatch(/^ENV AGENT_USER=agent$/m);
+    expect(dockerfile).toMatch(/^ENV AGENT_USER=agent \\\n\s+MAX_CONCURRENT_SESSIONS=1$/m);
     expect(dockerfile).toMatch(/useradd .*agent/);
     expect(dockerfile).toMatch(/^EXPOSE 8080$/m);
     expect(dockerfile).toMatch(/install -y --no-install-recommends git/);
