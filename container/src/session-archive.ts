@@ -455,8 +455,8 @@ export interface SanitizedSettings {
 
 /**
  * Strip {@link COMMAND_SETTINGS_KEYS} from the Claude Code settings restored under `staging`:
- * `<part>/settings*.json` (a config dir), `<part>/.claude/settings*.json` (project settings) and
- * `mcpServers` of `<part>/.claude.json` (top level and per project). A file that is not a JSON
+ * `<part>/settings*.json` of a config-dir part (`.claude-sessions/<name>`), `<part>/.claude/settings*.json`
+ * of any part (project settings) and `mcpServers` of `<config part>/.claude.json` (top level and per project). A file that is not a JSON
  * object, or is over 1 MiB, is deleted.
  */
 export async function sanitizeSettings(staging: string, parts: readonly string[]): Promise<SanitizedSettings[]> {
@@ -465,8 +465,9 @@ export async function sanitizeSettings(staging: string, parts: readonly string[]
     for (const dir of [part, `${part}/.claude`]) {
       const names = await readdir(join(staging, dir)).catch(() => [] as string[]);
       for (const name of names.sort()) {
-        const isSettings = /^settings.*\.json$/.test(name);
-        const isState = dir === part && name === '.claude.json';
+        const configDir = dir === part && isConfigPart(part);
+        const isSettings = (configDir || dir !== part) && /^settings.*\.json$/.test(name);
+        const isState = configDir && name === '.claude.json';
         if (!isSettings && !isState) continue;
         const path = `${dir}/${name}`;
         const outcome = await sanitizeFile(join(staging, path), isState);
@@ -475,6 +476,11 @@ export async function sanitizeSettings(staging: string, parts: readonly string[]
     }
   }
   return changed;
+}
+
+/** A part that is a session's CLAUDE_CONFIG_DIR (`.claude-sessions/<name>`, see workspace.ts). */
+function isConfigPart(part: string): boolean {
+  return part.startsWith('.claude-sessions/');
 }
 
 async function sanitizeFile(file: string, stateFile: boolean): Promise<Omit<SanitizedSettings, 'path'> | undefined> {
