@@ -21,7 +21,8 @@
  * - a part stored as anything but a directory, a path below a non-directory, a duplicate path;
  * - more entries, more bytes, a larger file or a higher compression ratio than {@link SessionLimits}.
  * Any other legal POSIX name (backslashes, colons, newlines…) is kept. Modes keep only the
- * permission bits (setuid/setgid/sticky dropped) and always let the owner read and write; the owner
+ * permission bits (setuid/setgid/sticky dropped; new files are also masked by the process umask)
+ * and always let the owner read and write; the owner
  * is never restored (`preserveOwner: false`, also when the server runs as root).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -144,7 +145,9 @@ export async function packPaths(root: string, snapshot: Snapshot, paths: readonl
         bytes += stats.size;
       }
     }
-    statCache.set(join(root, path), stats);
+    // Only the copies need a stat of our own. (Pre-stat'ing a file with nlink > 1 trips node-tar 7.5:
+    // a link target that is the pack's current job gets two entries and the pack never ends.)
+    if (stats !== entry.stats) statCache.set(join(root, path), stats);
   }
   const pack = tar.c(
     {
@@ -304,6 +307,11 @@ export async function extractArchive(
     strict: true,
     preservePaths: false,
     preserveOwner: false,
+    // A file a delta rewrites is created anew (node-tar would otherwise keep the old file's mode);
+    // directories get their mode applied. The process umask still masks new files' modes.
+    unlink: true,
+    chmod: true,
+    processUmask: 0,
     maxDecompressionRatio: limits.maxRatio,
     filter: (path, entry) => {
       if (failure) return false;

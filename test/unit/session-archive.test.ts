@@ -154,6 +154,21 @@ describe('pack and extract', () => {
     expect(existsSync(join(staging, 'not-a-part.txt'))).toBe(false);
   });
 
+  it('packs a delta whose first path is a hard-linked file (node-tar pre-stat hang)', async () => {
+    const root = temp();
+    mkdirSync(join(root, 'w', 'src'), { recursive: true });
+    writeFileSync(join(root, 'w', 'shared'), 'one');
+    writeFileSync(join(root, 'w', 'src', 'f'), 'f');
+    linkSync(join(root, 'w', 'shared'), join(root, 'w', 'src', 'shared-link'));
+    const snapshot = await walkParts(root, ['w']);
+    const file = join(temp(), 'delta.tar.gz');
+    const stats = await packPaths(root, snapshot, ['w/shared', 'w/src/f', 'w/src/shared-link'], file);
+    expect(stats).toMatchObject({ entries: 3, bytes: 4 });
+    const { staging, result } = await extractFile(file, ['w']);
+    expect(result).toEqual({ files: 3, directories: 0, links: 1 });
+    expect(statSync(join(staging, 'w', 'src', 'shared-link')).ino).toBe(statSync(join(staging, 'w', 'shared')).ino);
+  });
+
   it('leaves excluded folders out at any depth', async () => {
     const root = temp();
     mkdirSync(join(root, 'ws', 'node_modules', 'x'), { recursive: true });
