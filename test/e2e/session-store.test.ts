@@ -130,8 +130,9 @@ describe('SessionStore against moto S3', () => {
     ];
     for (const [i, step] of steps.entries()) {
       step();
-      record = await store.save(id, root, parts, { prompt: `p${i + 1}`, previous: record });
-      expect((record as { saved_as: string }).saved_as).toBe('delta');
+      const saved = await store.save(id, root, parts, { prompt: `p${i + 1}`, previous: record });
+      expect(saved.saved_as).toBe('delta');
+      record = saved;
     }
     expect(record.archive!.deltas.map((d) => d.deleted)).toEqual([[`${id}/becomes-dir`, `${id}/src/old`], [], [`${id}/src/f3.ts`]]);
     expect(record.archive!.deltas[0]!.entries).toBeLessThanOrEqual(4);
