@@ -291,6 +291,8 @@ export async function extractArchive(
   const files = new Map<string, string>(); // path → its part
   let failure: Error | undefined;
   let inFlight = 0;
+  /** Accepted entries not fully written: ended on failure so their files are closed, not left open and growing. */
+  const pending = new Set<tar.ReadEntry>();
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const w = wake;
@@ -356,8 +358,10 @@ export async function extractArchive(
       const mode = typeof e.mode === 'number' ? e.mode & 0o777 : type === 'Directory' ? 0o755 : 0o644;
       e.mode = mode | (type === 'Directory' ? 0o700 : 0o600);
       inFlight += 1;
+      pending.add(e);
       e.on('end', () => {
         inFlight -= 1;
+        pending.delete(e);
         notify();
       });
       return true;
@@ -376,6 +380,14 @@ export async function extractArchive(
     failure = error;
     unpack.abort(error);
     body.destroy?.();
+    for (const entry of pending) {
+      try {
+        entry.end();
+      } catch {
+        // already ended
+      }
+    }
+    pending.clear();
     reject(error);
     notify();
   }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -247,6 +248,33 @@ describe('crafted archives are refused as a whole', () => {
     const names = existsSync(join(staging, 'ws')) ? readdirSync(join(staging, 'ws')) : [];
     const written = names.reduce((total, name) => total + statSync(join(staging, 'ws', name)).size, 0);
     expect(written).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+
+describe('a refused restore lets go of its files', () => {
+  it('closes the file being written when a limit trips mid-archive (nothing keeps growing or stays open)', async () => {
+    const zeros = Buffer.alloc(32 * 1024 * 1024);
+    const archive = crafted(entry('ws/', 'Directory'), entry('ws/random', 'File', { data: randomBytes(2 * 1024 * 1024) }), entry('ws/zeros', 'File', { data: zeros }));
+    // Delivered in 64 KiB chunks over time, as S3 does, so the refusal lands while a file is open.
+    async function* slowly() {
+      for (let i = 0; i < archive.length; i += 65536) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield archive.subarray(i, i + 65536);
+      }
+    }
+    const staging = temp();
+    const error = await extractArchive(Readable.from(slowly()), staging, ['ws'], { ...limits, maxRatio: 5 }, budget()).catch((e: unknown) => e);
+    expect((error as RestoreRefusedError).code).toBe('ratio');
+    const openInStaging = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(staging);
+      } catch {
+        return false;
+      }
+    });
+    const deadline = Date.now() + 5000;
+    while (openInStaging().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(openInStaging()).toEqual([]);
   });
 });
 
