@@ -388,7 +388,8 @@ export class SessionStore {
       return { fileCount, refused: [], sanitized, record, archives, ms: performance.now() - started };
     } catch (error) {
       if (!(error instanceof RestoreRefusedError)) throw error;
-      // Nothing was moved into place: the parts are as they were (missing or empty).
+      // Nothing was moved into place: the parts are left (or made) empty directories.
+      for (const part of parts) await mkdir(join(root, part), { recursive: true });
       const kept = record ? { ...record } : undefined;
       if (kept) delete kept.claude_session_id;
       return {
@@ -401,7 +402,8 @@ export class SessionStore {
         ms: performance.now() - started,
       };
     } finally {
-      await rm(staging, { recursive: true, force: true });
+      // After a refusal node-tar may still be finishing (at most 64) writes into staging: retry on ENOTEMPTY.
+      await rm(staging, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => undefined);
     }
   }
 }

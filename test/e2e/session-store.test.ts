@@ -236,6 +236,19 @@ describe('SessionStore against moto S3', () => {
     expect(readdirSync(fresh).filter((n) => n.startsWith('.session-restore-'))).toEqual([]);
   });
 
+  it('refuses an archive over the entry limit mid-way without throwing, and leaves no staging behind', async () => {
+    const id = newId('many');
+    const entries = [tarEntry(`${id}/`, 'Directory')];
+    for (let i = 0; i < 3000; i++) entries.push(tarEntry(`${id}/f${i}`, 'File', Buffer.from('x')));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `sessions/${id}.tar.gz`, Body: gzipSync(Buffer.concat([...entries, Buffer.alloc(1024)])) }));
+    const fresh = temp();
+    const restored = await new SessionStore(s3, BUCKET, { limits: { maxEntries: 2000 } }).restore(id, fresh, [id]);
+    expect(restored?.refusal?.code).toBe('too-many-entries');
+    expect(restored?.refused[0]?.reason).toMatch(/RESTORE_MAX_ENTRIES/);
+    expect(readdirSync(fresh)).toEqual([id]);
+    expect(readdirSync(join(fresh, id))).toEqual([]);
+  });
+
   it('refuses a manifest that points outside the session or deletes outside it', async () => {
     const id = newId('manifest');
     const root = temp();
