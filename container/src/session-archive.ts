@@ -31,7 +31,7 @@ import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import type { SessionLimits } from './session-limits.js';
 
@@ -124,6 +124,12 @@ export interface PackStats {
  * @param paths keys of `snapshot`
  */
 export async function packPaths(root: string, snapshot: Snapshot, paths: readonly string[], file: string): Promise<PackStats> {
+  if (paths.length === 0) {
+    // node-tar refuses to create an archive of nothing; an empty tar is its two zero blocks.
+    const empty = gzipSync(Buffer.alloc(1024));
+    await writeFile(file, empty);
+    return { entries: 0, bytes: 0, tarBytes: 1024, gzBytes: empty.length };
+  }
   const statCache = new Map<string, Stats>();
   const inodePart = new Map<string, string>();
   let bytes = 0;
@@ -393,6 +399,9 @@ export async function extractArchive(
   }
   unpack.on('error', (error: Error & { code?: string }) => {
     if (failure) return;
+    // An archive of no entries (a delta that only deletes, an empty session) is two zero blocks,
+    // which node-tar calls an unrecognized format; nothing was extracted, so it is simply empty.
+    if (error.code === 'TAR_BAD_ARCHIVE' && seen.size === 0 && /Unrecognized archive format/.test(error.message)) return;
     const message = String(error.message ?? error);
     if (/decompression ratio/.test(message)) fail(new RestoreRefusedError('ratio', `${message} (RESTORE_MAX_RATIO)`));
     else fail(new RestoreRefusedError('corrupt', `the archive cannot be extracted: ${message}`));
@@ -403,9 +412,18 @@ export async function extractArchive(
   signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
+    let first = true;
     for await (const chunk of body) {
       if (failure) break;
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      if (first && buffer.length > 0) {
+        first = false;
+        // Saves always write gzip; anything else (plain tar, brotli, zstd, garbage) is refused.
+        if (buffer[0] !== 0x1f || (buffer.length > 1 && buffer[1] !== 0x8b)) {
+          fail(new RestoreRefusedError('corrupt', 'the archive is not gzip-compressed'));
+          break;
+        }
+      }
       for (let offset = 0; offset < buffer.length && !failure; offset += FEED_SLICE) {
         unpack.write(buffer.subarray(offset, offset + FEED_SLICE));
         while (inFlight > MAX_IN_FLIGHT && !failure) await new Promise<void>((resolve) => (wake = resolve));

@@ -163,6 +163,52 @@ describe('SessionStore against moto S3', () => {
     expect(tree(again, parts)).toEqual(tree(root, parts));
   });
 
+  it('a save that only deletes writes an empty delta with its deletion list; an empty session saves and restores', async () => {
+    const id = newId('deletes');
+    const root = temp();
+    mkdirSync(join(root, id, 'dir'), { recursive: true });
+    writeFileSync(join(root, id, 'dir', 'a'), 'a');
+    writeFileSync(join(root, id, 'b'), 'b');
+    const store = new SessionStore(s3, BUCKET);
+    const first = await store.save(id, root, [id], { prompt: 'p' });
+    rmSync(join(root, id, 'dir'), { recursive: true });
+    const second = await store.save(id, root, [id], { prompt: 'p2', previous: first });
+    expect(second).toMatchObject({ saved_as: 'delta', file_count: 1 });
+    expect(second.archive!.deltas[0]).toMatchObject({ entries: 0, deleted: [`${id}/dir`] });
+    const fresh = temp();
+    await new SessionStore(s3, BUCKET).restore(id, fresh, [id]);
+    expect(tree(fresh, [id])).toEqual(tree(root, [id]));
+
+    const none = newId('nothing');
+    const emptyRoot = temp();
+    const saved = await new SessionStore(s3, BUCKET).save(none, emptyRoot, [none, `.claude-sessions/${none}`], { prompt: 'p' });
+    expect(saved).toMatchObject({ saved_as: 'base', file_count: 0 });
+    expect(await new SessionStore(s3, BUCKET).restore(none, temp(), [none])).toMatchObject({ fileCount: 0, refused: [] });
+  });
+
+  it('restores a base newer than its record (a save died between the two) alone: it is the complete state', async () => {
+    const id = newId('stale');
+    const root = temp();
+    mkdirSync(join(root, id));
+    writeFileSync(join(root, id, 'a'), 'v1');
+    const store = new SessionStore(s3, BUCKET);
+    const first = await store.save(id, root, [id], { prompt: 'p' });
+    writeFileSync(join(root, id, 'a'), 'v2');
+    const second = await store.save(id, root, [id], { prompt: 'p', previous: first });
+    expect(second.saved_as).toBe('delta');
+    // A later compaction wrote a new base (a = v3) and died before the record.
+    writeFileSync(join(root, id, 'a'), 'v3');
+    const other = temp();
+    mkdirSync(join(other, id));
+    writeFileSync(join(other, id, 'a'), 'v3');
+    await new SessionStore(s3, BUCKET).save(id, other, [id], { prompt: 'p' });
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `sessions/${id}.json`, Body: JSON.stringify(second) }));
+    const fresh = temp();
+    const restored = await new SessionStore(s3, BUCKET).restore(id, fresh, [id]);
+    expect(restored).toMatchObject({ archives: 1, refused: [] });
+    expect(readFileSync(join(fresh, id, 'a'), 'utf8')).toBe('v3');
+  });
+
   it('continues the chain after a restore on a new machine, and writes a base when the record is not the chain it knows', async () => {
     const id = newId('continue');
     const root = temp();

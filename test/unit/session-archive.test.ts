@@ -224,6 +224,13 @@ describe('crafted archives are refused as a whole', () => {
     expect(existsSync('/tmp/evil')).toBe(false);
   });
 
+  it('anything but gzip (garbage, a plain tar) is refused; an empty gzip tar is an empty archive', async () => {
+    expect((await refusal(randomBytes(4096), ['ws'])).error.code).toBe('corrupt');
+    expect((await refusal(Buffer.concat([entry('ws/', 'Directory'), Buffer.alloc(1024)]), ['ws'])).error.code).toBe('corrupt');
+    expect((await refusal(gzipSync(randomBytes(4096)), ['ws'])).error.code).toBe('corrupt');
+    expect(await extractArchive(Readable.from([gzipSync(Buffer.alloc(1024))]), temp(), ['ws'], limits, budget())).toEqual({ files: 0, directories: 0, links: 0 });
+  });
+
   it('a limit on entries and on total bytes, summed over a chain', async () => {
     const files = Array.from({ length: 11 }, (_, i) => entry(`ws/f${i}`, 'File', { data: Buffer.from('0123456789') }));
     expect((await refusal(crafted(entry('ws/', 'Directory'), ...files), ['ws'], { ...limits, maxEntries: 10 })).error.code).toBe('too-many-entries');
