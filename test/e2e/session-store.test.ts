@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Header } from 'tar';
+import { create as tarCreate, Header } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DELTAS, SessionStore, type SessionRecord } from '../../container/src/session-store.js';
 import { startMoto, type Moto } from '../support/moto.js';
@@ -207,6 +207,30 @@ describe('SessionStore against moto S3', () => {
     const restored = await new SessionStore(s3, BUCKET).restore(id, fresh, [id]);
     expect(restored).toMatchObject({ archives: 1, refused: [] });
     expect(readFileSync(join(fresh, id, 'a'), 'utf8')).toBe('v3');
+  });
+
+  it('restores a session saved before incremental saves (one archive, record without a manifest), then extends it', async () => {
+    const id = newId('legacy');
+    const parts = [id, `.claude-sessions/${id}`];
+    const root = temp();
+    mkdirSync(join(root, id, 'src'), { recursive: true });
+    mkdirSync(join(root, '.claude-sessions', id), { recursive: true });
+    writeFileSync(join(root, id, 'src', 'a.py'), 'print(1)\n');
+    writeFileSync(join(root, '.claude-sessions', id, 't.jsonl'), '{}\n');
+    // What the previous save wrote: tar.c of the parts, and a record without `archive`.
+    const archive = join(temp(), 'old.tar.gz');
+    await tarCreate({ gzip: true, file: archive, portable: true, cwd: root, follow: false }, parts);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `sessions/${id}.tar.gz`, Body: readFileSync(archive) }));
+    const old = { runtime_session_id: id, claude_session_id: 'c-old', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', file_count: 2, first_prompt: 'p', last_prompt: 'p', invocations: 3 };
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `sessions/${id}.json`, Body: JSON.stringify(old) }));
+    const fresh = temp();
+    const store = new SessionStore(s3, BUCKET);
+    const restored = await store.restore(id, fresh, parts);
+    expect(restored).toMatchObject({ fileCount: 2, refused: [], record: { claude_session_id: 'c-old' } });
+    expect(tree(fresh, parts)).toEqual(tree(root, parts));
+    writeFileSync(join(fresh, id, 'b'), 'b');
+    const saved = await store.save(id, fresh, parts, { prompt: 'next', previous: restored!.record });
+    expect(saved).toMatchObject({ saved_as: 'base', invocations: 4, created_at: old.created_at, file_count: 3 });
   });
 
   it('continues the chain after a restore on a new machine, and writes a base when the record is not the chain it knows', async () => {
