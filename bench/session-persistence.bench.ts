@@ -29,30 +29,16 @@ import { startMoto } from '../test/support/moto.js';
 import { createTestBucket } from '../test/support/s3-bucket.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write } from '../test/support/scripted-model.js';
 
-/**
- * Worker mode: restore one session key in a fresh process and print `{ms, maxRssMb, code, files}`,
- * so the peak RSS is the restore's own, not the benchmark's.
- */
-if (process.env.BENCH_RESTORE_KEY) {
-  const { S3Client } = await import('@aws-sdk/client-s3');
-  const client = new S3Client({ region: 'us-east-1', endpoint: process.env.AWS_ENDPOINT_URL, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const key = process.env.BENCH_RESTORE_KEY;
-  const started = performance.now();
-  const result = await new SessionStore(client, process.env.BENCH_BUCKET!).restore(key, process.env.BENCH_RESTORE_ROOT!, [key]);
-  console.log(JSON.stringify({ ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024, code: result?.refusal?.code ?? null, files: result?.fileCount ?? null }));
-  process.exit(0);
-}
-
 /** Restore `key` in a child process (limits from `env`); its time, peak RSS, refusal code, files. */
-function restoreInChild(key: string, root: string, env: Record<string, string> = {}): { ms: number; maxRssMb: number; code: string | null; files: number | null } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+function restoreInChild(key: string, root: string, env: Record<string, string> = {}): { ms: number; rssBeforeMb: number; peakRssMb: number; code: string | null; files: number | null } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./session-restore-worker.ts', import.meta.url))], {
     env: { ...process.env, ...moto.env, ...env, BENCH_RESTORE_KEY: key, BENCH_RESTORE_ROOT: root, BENCH_BUCKET: BUCKET },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
-const describeChild = (r: ReturnType<typeof restoreInChild>): string => `${r.code ? `refused (${r.code})` : `${r.files} files restored`} in ${ms(r.ms)}, peak RSS ${r.maxRssMb.toFixed(0)} MB`;
+const describeChild = (r: ReturnType<typeof restoreInChild>): string => `${r.code ? `refused (${r.code})` : `${r.files} files restored`} in ${ms(r.ms)}, RSS ${r.rssBeforeMb.toFixed(0)} MB before → peak ${r.peakRssMb.toFixed(0)} MB`;
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const FILES = 10_000;

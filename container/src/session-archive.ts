@@ -28,6 +28,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { lstat, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -266,6 +267,8 @@ const ALLOWED_TYPES = new Set([...FILE_TYPES, 'Directory', 'Link']);
 
 /** Entries accepted by the parser but not yet written; input waits above this (keeps memory flat). */
 const MAX_IN_FLIGHT = 64;
+/** Entries between two resets of node-tar's path-reservation table (see extractArchive). */
+const RESERVATIONS_RESET = 2048;
 /** Compressed input is fed in slices this big, so one chunk cannot queue thousands of entries. */
 const FEED_SLICE = 4096;
 
@@ -299,6 +302,10 @@ export async function extractArchive(
   let inFlight = 0;
   /** Accepted entries not fully written: ended on failure so their files are closed, not left open and growing. */
   const pending = new Set<tar.ReadEntry>();
+  let busy = (): number => inFlight;
+  /** Whether `busy` is node-tar's own count (see below). */
+  let exact = false;
+  let sinceReset = 0;
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const w = wake;
@@ -364,6 +371,7 @@ export async function extractArchive(
       const mode = typeof e.mode === 'number' ? e.mode & 0o777 : type === 'Directory' ? 0o755 : 0o644;
       e.mode = mode | (type === 'Directory' ? 0o700 : 0o600);
       inFlight += 1;
+      sinceReset += 1;
       pending.add(e);
       e.on('end', () => {
         inFlight -= 1;
@@ -373,6 +381,25 @@ export async function extractArchive(
       return true;
     },
   });
+
+  // Backpressure on what node-tar has not finished writing (its entries in flight count only until
+  // their data is handed to a file stream; the file's open/write/close/utimes come after). node-tar
+  // keeps that count in an internal `pending` field and lowers it in `unpend`; when found, both are
+  // used, otherwise the entry count above is the (looser) bound.
+  const symbols = Object.getOwnPropertySymbols(unpack);
+  const pendingField = symbols.find((symbol) => symbol.description === 'pending');
+  const proto = Object.getPrototypeOf(unpack) as Record<symbol, unknown>;
+  const unpendMethod = Object.getOwnPropertySymbols(proto).find((symbol) => symbol.description === 'unpend');
+  const internals = unpack as unknown as Record<symbol, unknown>;
+  if (pendingField && unpendMethod && typeof proto[unpendMethod] === 'function' && typeof internals[pendingField] === 'number') {
+    const original = proto[unpendMethod] as (this: unknown) => void;
+    internals[unpendMethod] = function (this: unknown) {
+      original.call(this);
+      notify();
+    };
+    busy = () => Math.max(inFlight, internals[pendingField] as number);
+    exact = true;
+  }
 
   let settle!: () => void;
   let reject!: (error: Error) => void;
@@ -426,7 +453,17 @@ export async function extractArchive(
       }
       for (let offset = 0; offset < buffer.length && !failure; offset += FEED_SLICE) {
         unpack.write(buffer.subarray(offset, offset + FEED_SLICE));
-        while (inFlight > MAX_IN_FLIGHT && !failure) await new Promise<void>((resolve) => (wake = resolve));
+        while (busy() > MAX_IN_FLIGHT && !failure) await new Promise<void>((resolve) => (wake = resolve));
+        if (exact && sinceReset >= RESERVATIONS_RESET && !failure) {
+          // node-tar 7.5 never forgets a path reservation (each holds its entry, ~3 KB): 100k entries
+          // held ~300 MB. Wait until at most the entry still being received is pending, then start a
+          // fresh table: that entry's path cannot be reserved again (duplicates and paths below a
+          // file are refused above), so it needs no ordering against later entries.
+          while (busy() > 1 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+          const table = (unpack as unknown as { reservations: object }).reservations;
+          (unpack as unknown as { reservations: object }).reservations = new (table.constructor as new () => object)();
+          sinceReset = 0;
+        }
       }
     }
     if (!failure) unpack.end();
@@ -438,6 +475,21 @@ export async function extractArchive(
   await done;
   if (failure) throw failure;
   return result;
+}
+
+/**
+ * Whether this node-tar has the internals {@link extractArchive} relies on for tight memory bounds
+ * (`pending` count, `unpend` hook, `reservations` table). Without them extraction stays correct
+ * but its memory grows ~3 KB per entry. Exported for a test that catches a node-tar upgrade.
+ */
+export function unpackInternalsFound(): boolean {
+  const unpack = new tar.Unpack({ cwd: tmpdir() });
+  const proto = Object.getPrototypeOf(unpack) as object;
+  return (
+    Object.getOwnPropertySymbols(unpack).some((symbol) => symbol.description === 'pending') &&
+    Object.getOwnPropertySymbols(proto).some((symbol) => symbol.description === 'unpend') &&
+    typeof (unpack as unknown as { reservations?: object }).reservations === 'object'
+  );
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   peakRatio,
   RestoreRefusedError,
   sanitizeSettings,
+  unpackInternalsFound,
   unsafeEntryReason,
   walkParts,
   type RestoreBudget,
@@ -63,6 +64,11 @@ function entry(path: string, type: string, options: { size?: number; data?: Buff
   const padded = Buffer.alloc(Math.ceil(data.length / 512) * 512);
   data.copy(padded);
   return Buffer.concat([block, padded]);
+}
+async function writeTemp(data: Buffer): Promise<string> {
+  const file = join(temp(), 'archive.tar.gz');
+  writeFileSync(file, data);
+  return file;
 }
 function crafted(...entries: Buffer[]): Buffer {
   return gzipSync(Buffer.concat([...entries, Buffer.alloc(1024)]));
@@ -255,6 +261,19 @@ describe('crafted archives are refused as a whole', () => {
     const names = existsSync(join(staging, 'ws')) ? readdirSync(join(staging, 'ws')) : [];
     const written = names.reduce((total, name) => total + statSync(join(staging, 'ws', name)).size, 0);
     expect(written).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+
+describe('memory stays flat', () => {
+  it('node-tar still has the internals the extraction uses to bound what it holds', () => {
+    expect(unpackInternalsFound()).toBe(true);
+  });
+
+  it('extracts 5,000 entries holding at most a few in flight (throttled, reservations reset)', async () => {
+    const files = Array.from({ length: 5000 }, (_, i) => entry(`ws/d${i % 10}/f${i}`, 'File', { data: Buffer.from('x') }));
+    const dirs = Array.from({ length: 10 }, (_, i) => entry(`ws/d${i}/`, 'Directory'));
+    const { staging } = await extractFile(await writeTemp(crafted(entry('ws/', 'Directory'), ...dirs, ...files)), ['ws']);
+    expect(readdirSync(join(staging, 'ws', 'd3'))).toHaveLength(500);
   });
 });
 
