@@ -192,6 +192,8 @@ export class SessionStore {
    * limit are left out and reported (so the save never writes what its own restore refuses).
    * @param update.previous the session's current record (its manifest is the chain to extend)
    * @param update.signal aborts the S3 calls
+   * @param update.runtimeSessionId the AgentCore runtime session id the record lists (what the CLI
+   *   continues); default: the previous record's, else `sessionId` (the S3 key name)
    * @returns the record written, with `saved_as` and `skipped`
    * @throws Error on an invalid session key or part, an S3 failure, or an archive that stays over
    *   the compression-ratio limit even without its large files.
@@ -200,7 +202,7 @@ export class SessionStore {
     sessionId: string,
     root: string,
     parts: readonly string[],
-    update: { prompt: string; claudeSessionId?: string; previous?: SessionRecord; signal?: AbortSignal },
+    update: { prompt: string; claudeSessionId?: string; previous?: SessionRecord; signal?: AbortSignal; runtimeSessionId?: string },
   ): Promise<SaveResult> {
     assertSessionKey(sessionId);
     checkParts(parts);
@@ -263,7 +265,7 @@ export class SessionStore {
       const previous = update.previous;
       const fileCount = [...kept.values()].filter((e) => e.type === 'file').length;
       const record: SessionRecord = {
-        runtime_session_id: sessionId,
+        runtime_session_id: update.runtimeSessionId ?? previous?.runtime_session_id ?? sessionId,
         claude_session_id: update.claudeSessionId ?? previous?.claude_session_id,
         created_at: previous?.created_at ?? now,
         updated_at: now,

@@ -350,6 +350,18 @@ describe('SessionStore against moto S3', () => {
     expect(JSON.parse(readFileSync(join(fresh, '.claude-sessions', id, 'settings.json'), 'utf8'))).toEqual({ model: 'm' });
   });
 
+  it('keys objects by the safe name and lists the runtime session id it was given', async () => {
+    const name = newId('h');
+    const root = temp();
+    mkdirSync(join(root, name));
+    writeFileSync(join(root, name, 'a'), 'a');
+    const first = await new SessionStore(s3, BUCKET).save(name, root, [name], { prompt: 'p', runtimeSessionId: 'an id with spaces/and slashes' });
+    expect(first.runtime_session_id).toBe('an id with spaces/and slashes');
+    expect(await keys(`sessions/${name}.`)).toEqual([`sessions/${name}.json`, `sessions/${name}.tar.gz`]);
+    const second = await new SessionStore(s3, BUCKET).save(name, root, [name], { prompt: 'p2', previous: first });
+    expect(second.runtime_session_id).toBe('an id with spaces/and slashes');
+  });
+
   it('refuses a restore into a folder that is not empty, and S3 keys that are not safe', async () => {
     const id = newId('busy');
     const root = temp();
