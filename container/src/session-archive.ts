@@ -282,6 +282,8 @@ export interface ExtractResult {
 /**
  * Extract one session archive, streamed from `body`, into `staging` (which must exist), enforcing
  * the module's rules and `limits` on `budget` (updated in place, shared by an archive chain).
+ * @param owner uid/gid given to everything extracted (e.g. the agent's user when the server runs as
+ *   root); default: the process's own (the archive's owner is never used)
  * @throws RestoreRefusedError when the archive is refused (the caller discards `staging`);
  *   the abort reason when `signal` aborts; the body's own error when the download fails.
  */
@@ -292,6 +294,7 @@ export async function extractArchive(
   limits: SessionLimits,
   budget: RestoreBudget,
   signal?: AbortSignal,
+  owner?: { uid: number; gid: number },
 ): Promise<ExtractResult> {
   checkParts(parts);
   const result: ExtractResult = { files: 0, directories: 0, links: 0 };
@@ -322,6 +325,7 @@ export async function extractArchive(
     strict: true,
     preservePaths: false,
     preserveOwner: false,
+    ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
     // A file a delta rewrites is created anew (node-tar would otherwise keep the old file's mode);
     // directories get their mode applied. The process umask still masks new files' modes.
     unlink: true,

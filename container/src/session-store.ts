@@ -337,11 +337,18 @@ export class SessionStore {
    * must be missing or an empty directory). Streams every archive; see the module doc for what is
    * refused.
    * @param options.signal aborts the S3 calls and the extraction (the parts are left empty)
+   * @param options.owner uid/gid of everything restored (e.g. the agent's user when the server runs
+   *   as root); default: the server's own. The archive's owner is never used.
    * @returns the result (with `refusal` when refused: nothing restored), or `undefined` when the
    *   session has no saved archive
    * @throws Error on an invalid session key or part, an S3 failure or an abort; never for a crafted archive
    */
-  async restore(sessionId: string, root: string, parts: readonly string[], options: { signal?: AbortSignal } = {}): Promise<RestoreResult | undefined> {
+  async restore(
+    sessionId: string,
+    root: string,
+    parts: readonly string[],
+    options: { signal?: AbortSignal; owner?: { uid: number; gid: number } } = {},
+  ): Promise<RestoreResult | undefined> {
     assertSessionKey(sessionId);
     checkParts(parts);
     const started = performance.now();
@@ -376,7 +383,7 @@ export class SessionStore {
           throw error;
         }
         await applyDeletions(staging, parts, item.deleted);
-        const extracted = await extractArchive(object.Body as Readable, staging, parts, this.limits, budget, options.signal);
+        const extracted = await extractArchive(object.Body as Readable, staging, parts, this.limits, budget, options.signal, options.owner);
         archives += 1;
         fileCount += extracted.files;
         // A base newer than the record (a save died before writing it) is the complete state.

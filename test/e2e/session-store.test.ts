@@ -345,7 +345,10 @@ describe('SessionStore against moto S3', () => {
     writeFileSync(join(root, '.claude-sessions', id, 'settings.json'), JSON.stringify({ hooks, awsCredentialExport: 'x', model: 'm' }));
     await new SessionStore(s3, BUCKET).save(id, root, parts, { prompt: 'p' });
     const fresh = temp();
-    const restored = await new SessionStore(s3, BUCKET).restore(id, fresh, parts);
+    // As root (CI) the owner is another user's; otherwise a process can only give files to itself.
+    const owner = process.getuid!() === 0 ? { uid: 65534, gid: 65534 } : { uid: process.getuid!(), gid: process.getgid!() };
+    const restored = await new SessionStore(s3, BUCKET).restore(id, fresh, parts, { owner });
+    expect(statSync(join(fresh, '.claude-sessions', id, 'settings.json'))).toMatchObject(owner);
     expect(restored?.sanitized).toEqual([{ path: `.claude-sessions/${id}/settings.json`, removed: ['hooks', 'awsCredentialExport'] }]);
     expect(JSON.parse(readFileSync(join(fresh, '.claude-sessions', id, 'settings.json'), 'utf8'))).toEqual({ model: 'm' });
   });
