@@ -298,9 +298,8 @@ export async function extractArchive(
 ): Promise<ExtractResult> {
   checkParts(parts);
   const result: ExtractResult = { files: 0, directories: 0, links: 0 };
-  const seen = new Set<string>();
-  const nonDirectories = new Set<string>();
-  const files = new Map<string, string>(); // path → its part
+  /** Every path of this archive: `''` for a directory, the part it is in for a file or link. */
+  const seen = new Map<string, string>();
   let failure: Error | undefined;
   let inFlight = 0;
   /** Accepted entries not fully written: ended on failure so their files are closed, not left open and growing. */
@@ -341,9 +340,9 @@ export async function extractArchive(
       const normalized = path.split('/').filter((s) => s !== '' && s !== '.').join('/');
       const part = parts.find((p) => normalized === p || normalized.startsWith(`${p}/`))!;
       if (seen.has(normalized)) return refuse('duplicate-entry', 'the archive holds this path twice', path);
-      seen.add(normalized);
+      seen.set(normalized, '');
       for (let i = normalized.indexOf('/'); i !== -1; i = normalized.indexOf('/', i + 1)) {
-        if (nonDirectories.has(normalized.slice(0, i))) return refuse('unsafe-path', 'path below a file', path);
+        if (seen.get(normalized.slice(0, i))) return refuse('unsafe-path', 'path below a file', path);
       }
       if (normalized === part && type !== 'Directory') return refuse('part-not-directory', 'a session folder is stored as a file', path);
       if (budget.entries + 1 > limits.maxEntries) return refuse('too-many-entries', `more than ${limits.maxEntries} entries (RESTORE_MAX_ENTRIES)`);
@@ -358,7 +357,7 @@ export async function extractArchive(
         const target = String(e.linkpath ?? '');
         const targetReason = unsafeEntryReason(target, 'File', parts);
         const normalizedTarget = target.split('/').filter((s) => s !== '' && s !== '.').join('/');
-        if (targetReason || files.get(normalizedTarget) !== part) {
+        if (targetReason || seen.get(normalizedTarget) !== part) {
           return refuse('link-target', `a hard link must point to a file stored before it in the same folder (target ${JSON.stringify(target).slice(0, 200)})`, path);
         }
       }
@@ -366,8 +365,7 @@ export async function extractArchive(
       budget.bytes += type === 'Directory' || type === 'Link' ? 0 : size;
       if (type === 'Directory') result.directories += 1;
       else {
-        nonDirectories.add(normalized);
-        files.set(normalized, part);
+        seen.set(normalized, part);
         if (type === 'Link') result.links += 1;
         result.files += 1;
       }
