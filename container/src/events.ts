@@ -6,7 +6,9 @@
  * Event types: `start` (accepted: runtime session id, workspace), `init` (Claude Code started:
  * claude session id, model, permission mode, version, tools), `text` (assistant text), `tool_use` (tool name and a short
  * summary of its input), `tool_result` (status of a tool call), `upload` (files about to be
- * uploaded), `restore` (the session was restored from S3 on this microVM), `result`.
+ * uploaded), `restore` (the session was restored from S3 on this microVM: files, and when the
+ * archive was refused as a whole its `refusal` code; `sanitized`: settings stripped of commands),
+ * `result`.
  */
 import { relative } from 'node:path';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
@@ -19,7 +21,7 @@ export type AgentEvent =
   | { type: 'tool_use'; id: string; name: string; summary: string }
   | { type: 'tool_result'; tool_use_id: string; name: string; is_error: boolean; summary: string }
   | { type: 'upload'; count: number; destination: string }
-  | { type: 'restore'; files: number; refused: string[] }
+  | { type: 'restore'; files: number; refused: string[]; refusal?: string; sanitized?: string[] }
   | ({ type: 'result' } & AgentResponse);
 
 /** Longest summary, in characters. */

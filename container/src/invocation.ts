@@ -24,6 +24,8 @@ import { TRANSCRIPT_FILE, TranscriptWriter } from './transcript.js';
 import { sessionDirName, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
 
 export { PATCH_FILE };
+/** Longest a session save or restore may take, whatever S3 does: 15 minutes. */
+const SESSION_STORE_DEADLINE_MS = 15 * 60_000;
 /** Environment variables the agent's own process never gets (they stay with the server). */
 const SERVER_ONLY_VARIABLES = ['GIT_TOKEN', 'GIT_TOKEN_SECRET_ARN'];
 
@@ -210,14 +212,23 @@ function isBookkeeping(relativePath: string): boolean {
 async function restoreSession(envt: InvocationEnvironment, sessionId: string, workspace: string, emit: (event: AgentEvent) => void): Promise<{ record?: SessionRecord; restored: boolean }> {
   const store = envt.sessionStore;
   if (!store) return { restored: false };
-  if (envt.claudeSessions.has(sessionId) || (await readdir(workspace)).length > 0) return { record: await store.record(sessionId).catch(() => undefined), restored: false };
-  const restored = await store.restore(sessionId, envt.workspaceRoot, sessionParts(sessionId)).catch((error: unknown) => {
+  const key = sessionDirName(sessionId);
+  const signal = AbortSignal.timeout(SESSION_STORE_DEADLINE_MS);
+  if (envt.claudeSessions.has(sessionId) || (await readdir(workspace)).length > 0) return { record: await store.record(key, { signal }).catch(() => undefined), restored: false };
+  const owner = envt.identity ? { uid: envt.identity.uid, gid: envt.identity.gid } : undefined;
+  const restored = await store.restore(key, envt.workspaceRoot, sessionParts(sessionId), { signal, owner }).catch((error: unknown) => {
     emit({ type: 'text', text: `Could not restore session ${sessionId} from S3: ${(error as Error).message}` });
     return undefined;
   });
   if (!restored) return { restored: false };
   if (restored.record?.claude_session_id) envt.claudeSessions.set(sessionId, restored.record.claude_session_id);
-  emit({ type: 'restore', files: restored.fileCount, refused: restored.refused.map((r) => `${r.path}: ${r.reason}`) });
+  emit({
+    type: 'restore',
+    files: restored.fileCount,
+    refused: restored.refused.map((r) => `${r.path}: ${r.reason}`),
+    ...(restored.refusal ? { refusal: restored.refusal.code } : {}),
+    ...(restored.sanitized.length > 0 ? { sanitized: restored.sanitized.map((s) => `${s.path}: ${s.dropped ?? `removed ${s.removed.join(', ')}`}`) } : {}),
+  });
   return { record: restored.record, restored: true };
 }
 
@@ -237,7 +248,9 @@ async function saveSession(
   previous: SessionRecord | undefined,
 ): Promise<SessionSaved> {
   try {
-    const record = await store.save(sessionId, workspaceRoot, sessionParts(sessionId), { prompt, claudeSessionId, previous });
+    const record = await store.save(sessionDirName(sessionId), workspaceRoot, sessionParts(sessionId), {
+      prompt, claudeSessionId, previous, runtimeSessionId: sessionId, signal: AbortSignal.timeout(SESSION_STORE_DEADLINE_MS),
+    });
     return { saved: true, file_count: record.file_count };
   } catch (error) {
     return { saved: false, error: (error as Error).message };

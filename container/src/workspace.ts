@@ -108,27 +108,28 @@ async function walk(root: string, dir: string, out: Snapshot): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENAMETOOLONG') unreadable(out, relative(root, dir), 'the path is longer than the system allows (PATH_MAX)');
     return;
   }
-  for (const entry of entries) {
+  // Entries of one directory are examined concurrently (lstat goes to libuv's thread pool).
+  await Promise.all(entries.map(async (entry) => {
     const path = join(dir, entry.name);
-    if (entry.isSymbolicLink()) continue;
+    if (entry.isSymbolicLink()) return;
     // readdir decodes names as UTF-8: U+FFFD means the real name is not, and this path is not it.
     if (entry.name.includes('\uFFFD')) {
       unreadable(out, relative(root, path), 'the name is not valid UTF-8');
-      continue;
+      return;
     }
     if (entry.isDirectory()) {
       await walk(root, path, out);
     } else if (entry.isFile()) {
       try {
         const stat = await lstat(path, { bigint: true });
-        if (!stat.isFile()) continue;
+        if (!stat.isFile()) return;
         out.set(relative(root, path), { size: Number(stat.size), mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, ino: stat.ino });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENAMETOOLONG') unreadable(out, relative(root, path), 'the path is longer than the system allows (PATH_MAX)');
         // otherwise: vanished between readdir and lstat
       }
     }
-  }
+  }));
 }
 
 function unreadable(out: Snapshot, relativePath: string, reason: string): void {

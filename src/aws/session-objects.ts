@@ -1,11 +1,14 @@
 /**
  * The session objects the agent keeps in the output bucket (see container/src/session-store.ts):
- * `sessions/<id>.json` (record) and `sessions/<id>.tar.gz` (archive).
+ * `sessions/<id>.json` (record), `sessions/<id>.tar.gz` (base archive), `sessions/<id>/delta-…`
+ * (delta archives) and `runs/<id>.json` (last run status).
  */
 import { DeleteObjectsCommand, GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 
 export const SESSIONS_PREFIX = 'sessions/';
+/** Where the agent keeps each session's last run status (container/src/run-status-store.ts). */
+export const RUNS_PREFIX = 'runs/';
 
 /** A session record as the agent writes it. Unknown fields are kept out; missing optional ones tolerated. */
 export const sessionRecordSchema = z.object({
@@ -43,18 +46,25 @@ export async function readSessionRecord(s3: S3Client, bucket: string, key: strin
 }
 
 /**
- * Delete a session's record and archive (in a versioned bucket this adds delete markers; the
- * bucket's lifecycle rule expires old versions).
+ * Delete everything the agent keeps for a session: its record and base archive
+ * (`sessions/<id>.json`, `.tar.gz`), its delta archives (`sessions/<id>/…`) and its last run's status
+ * (`runs/<id>.json`). In a versioned bucket this adds delete markers; the bucket's lifecycle rule
+ * expires old versions. `sessionId` is a CLI-validated id, which is its own key name on the server.
  * @returns the keys that existed and were deleted.
  */
 export async function deleteSessionObjects(s3: S3Client, bucket: string, sessionId: string): Promise<string[]> {
-  const keys = [`${SESSIONS_PREFIX}${sessionId}.json`, `${SESSIONS_PREFIX}${sessionId}.tar.gz`];
+  const exact = [`${SESSIONS_PREFIX}${sessionId}.json`, `${SESSIONS_PREFIX}${sessionId}.tar.gz`, `${RUNS_PREFIX}${sessionId}.json`];
   const existing: string[] = [];
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: `${SESSIONS_PREFIX}${sessionId}.` })) {
-    for (const object of page.Contents ?? []) if (object.Key && keys.includes(object.Key)) existing.push(object.Key);
+  for (const prefix of [`${SESSIONS_PREFIX}${sessionId}.`, `${SESSIONS_PREFIX}${sessionId}/`, `${RUNS_PREFIX}${sessionId}.`]) {
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+      for (const object of page.Contents ?? []) {
+        if (object.Key && (exact.includes(object.Key) || object.Key.startsWith(`${SESSIONS_PREFIX}${sessionId}/`))) existing.push(object.Key);
+      }
+    }
   }
-  if (existing.length > 0) {
-    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: existing.map((Key) => ({ Key })), Quiet: true } }));
+  // DeleteObjects takes at most 1,000 keys per call (S3 API reference).
+  for (let i = 0; i < existing.length; i += 1000) {
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: existing.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }));
   }
   return existing;
 }
