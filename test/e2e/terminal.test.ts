@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO_ROOT } from '../support/cli.js';
@@ -77,5 +78,27 @@ describe('pipes and version', () => {
     const run = await execa(process.execPath, [BIN, '--version'], { cwd: home, env: { npm_package_version: '9.9.9-host' }, reject: false });
     expect(run.exitCode).toBe(0);
     expect(run.stdout.trim()).toBe(version);
+  });
+});
+
+describe('dev on a busy port', () => {
+  it('says the port is taken and which flag picks another, exit 3, no "listening" banner, no stack trace', async () => {
+    const port = await freePort();
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+    try {
+      const run = await execa(process.execPath, [BIN, 'dev', '--port', String(port)], {
+        cwd: home,
+        env: { ...model.anthropicEnv(), CI: 'true', HOME: home },
+        reject: false,
+        timeout: 30_000,
+      });
+      expect(run.exitCode).toBe(3);
+      expect(run.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(run.stderr).toContain('--port');
+      expect(run.stderr + run.stdout).not.toMatch(/listening|EADDRINUSE|\bat .*:\d+:\d+/);
+    } finally {
+      blocker.close();
+    }
   });
 });
