@@ -22,7 +22,7 @@ export function devCommand(): Command {
     ['curl -s localhost:8080/invocations -d \'{"prompt":"Create hello.py"}\'', 'call it from another terminal'],
   ]);
   return command.action(async (flags: { port: number; host: string; workspaceRoot: string; skills?: string }) => {
-    const ctx = await createContext({});
+    const ctx = await createContext({}, process.env, process.cwd(), { deployment: false });
     // Loaded when the command runs, so other commands' start-up does not pay for them.
     const [{ runDev }, { loadSkills }] = await Promise.all([import('../engine/dev.js'), import('../engine/skills.js')]);
     const skillsDir = flags.skills ?? ctx.config.skills;

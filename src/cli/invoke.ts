@@ -122,7 +122,12 @@ function continueCommand(flags: InvokeFlags, sessionId: string): string {
 }
 
 async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
-  const ctx = await createContext({ json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile });
+  const ctx = await createContext(
+    { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
+    process.env,
+    process.cwd(),
+    { deployment: !flags.local && !flags.runtimeArn },
+  );
   const { io } = ctx;
   const permissionMode = flags.permissionMode ? parsePermissionMode(flags.permissionMode) : undefined;
   const allowedTools = flags.allowedTools?.split(',').map((t) => t.trim()).filter(Boolean);

@@ -52,7 +52,12 @@ export function statusCommand(): Command {
 async function runStatusCommand(flags: StatusFlags): Promise<number> {
   validateRuntimeSessionId(flags.session);
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') * 1000 : undefined;
-  const ctx = await createContext({ json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile });
+  const ctx = await createContext(
+    { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
+    process.env,
+    process.cwd(),
+    { deployment: !flags.local && !flags.runtimeArn },
+  );
   const { io } = ctx;
   const { runStatus, waitForRun } = await import('../engine/runs.js');
   let transport;

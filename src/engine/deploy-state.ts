@@ -15,6 +15,7 @@ export function deploymentState(previous: DeploymentState | undefined, applied: 
   return {
     version: 1,
     name: target.agentName,
+    artifact: 'container',
     region: target.region,
     account: applied.account,
     stackName: target.stackName,
