@@ -180,9 +180,9 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       abort.abort();
     },
   });
-  // --timeout bounds the wait for every transport (the remote ones also pass it to their client).
-  const timer = setTimeout(() => abort.abort(new Error('timeout')), timeoutMs);
-  timer.unref();
+  // --timeout: the remote transports bound the call themselves (their message says what goes on in AWS).
+  const timer = flags.local ? setTimeout(() => abort.abort(new Error('timeout')), timeoutMs) : undefined;
+  timer?.unref();
   try {
     const outcome = await invokeAgent(
       transport,

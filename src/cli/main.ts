@@ -50,8 +50,26 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Success;
   } catch (error) {
-    return reportError(error, argv.includes('--debug'));
+    const exitCode = reportError(error, argv.includes('--debug'));
+    if (exitCode !== ExitCode.Success && argv.includes('--json')) process.stdout.write(`${JSON.stringify(errorDocument(error), null, 2)}\n`);
+    return exitCode;
   }
+}
+
+/**
+ * The document a `--json` command prints on stdout when it fails (besides the message on
+ * stderr and the exit code): `{"error": {"code", "message", "hint"}}`; `hint` is null when there
+ * is none. Codes: the CliError's code (e.g. `NO_DEPLOYMENT`), `USAGE` for command-line mistakes,
+ * `INTERRUPTED`, `INTERNAL` for bugs.
+ */
+export function errorDocument(error: unknown): { error: { code: string; message: string; hint: string | null } } {
+  if (isCliError(error)) return { error: { code: error.code, message: error.message, hint: error.hint ?? null } };
+  if (error instanceof CommanderError) {
+    return { error: { code: 'USAGE', message: error.message.replace(/^error: /, ''), hint: 'Run the command with --help for its usage.' } };
+  }
+  const name = (error as Error)?.name;
+  if (name === 'ExitPromptError' || name === 'AbortError') return { error: { code: 'INTERRUPTED', message: 'Interrupted.', hint: null } };
+  return { error: { code: 'INTERNAL', message: (error as Error)?.message ?? String(error), hint: 'This is a bug in agentcore-claude; please report it with the output of --debug.' } };
 }
 
 function reportError(error: unknown, debug: boolean): number {

@@ -68,9 +68,12 @@ export class IoHost {
     this.out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** Write one JSON document to stdout: the `--json` contract. */
+  /**
+   * Write one JSON document to stdout: the `--json` contract. Keys are snake_case in every
+   * document (the agent protocol's casing): camelCase keys are converted here, see {@link snakeCaseKeys}.
+   */
   result(value: unknown): void {
-    this.out.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.out.write(`${JSON.stringify(snakeCaseKeys(value), null, 2)}\n`);
   }
 
   /** A progress/info line on stderr; silenced by `--json` and `--quiet`. */
@@ -95,6 +98,19 @@ export class IoHost {
     if (this.fancy && !silent) return new SpinnerProgress(text, this.err);
     return new PlainProgress(text, silent ? null : this.err, this.err);
   }
+}
+
+/**
+ * A deep copy of `value` whose camelCase keys (`stackName`, `objectVersionsDeleted`) are
+ * snake_case (`stack_name`, `object_versions_deleted`). Other keys are data and stay as they
+ * are: AWS names (`OutputBucketName`, stack outputs and parameters), paths, ids, model names.
+ */
+export function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, v]) => [/^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(key) ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : key, snakeCaseKeys(v)]),
+  );
 }
 
 /** True when running under CI (`CI` set to anything but `false`/`0`/empty). */

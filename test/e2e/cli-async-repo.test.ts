@@ -47,7 +47,7 @@ describe('invoke --async, status, download', () => {
     expect(started.exitCode, started.stderr).toBe(0);
     const session = started.stdout.trim();
     expect(session.length).toBeGreaterThanOrEqual(33);
-    expect(started.stderr).toContain(`status --local --session ${session} --wait`);
+    expect(started.stderr).toContain(`status --local --url ${server.url} --session ${session} --wait`);
 
     const now = await cli(['status', '--local', '--url', server.url, '--session', session]);
     expect(now.exitCode, now.stderr).toBe(0);

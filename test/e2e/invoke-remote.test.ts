@@ -19,6 +19,7 @@ import { runCli, spawnCli } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel, type ScriptStep } from '../support/scripted-model.js';
 import { seedDeployment } from '../support/seed-deployment.js';
+import { writeDeployments } from '../support/state.js';
 
 let moto: Moto;
 let model: ScriptedModel;
@@ -152,7 +153,7 @@ describe('invoke --api (API Gateway stand-in → bundled Lambda bridge → Agent
     });
     const { handler } = createRequire(import.meta.url)(resolve(__dirname, '../../dist/lambda/bridge.cjs'));
     gateway = await startApiGateway({ handler, apiKey: API_KEY });
-    writeFileSync(join(cwd, 'deployment.json'), JSON.stringify({ ...state, api: { endpoint: gateway.endpoint } }));
+    writeDeployments(cwd, [{ ...state, api: { endpoint: gateway.endpoint } }]);
   });
   afterAll(async () => {
     process.env = saved;

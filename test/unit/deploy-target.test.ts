@@ -6,6 +6,7 @@ import { resolveTarget } from '../../src/engine/deploy-gather.js';
 const state: DeploymentState = {
   version: 1,
   name: 'my-agent',
+  artifact: 'container',
   region: 'eu-west-1',
   account: '1',
   stackName: 'custom-stack',
