@@ -97,6 +97,8 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const { io } = ctx;
   const target = resolveTarget(ctx.config, ctx.region, ctx.state);
   if (target.runtimeName !== target.agentName) io.info(`Runtime name: "${target.agentName}" → ${target.runtimeName} (AgentCore allows [a-zA-Z][a-zA-Z0-9_]{0,47})`);
+  if (target.stackName !== target.agentName) io.info(`Stack name: "${target.agentName}" → ${target.stackName} (CloudFormation allows [a-zA-Z][-a-zA-Z0-9]*)`);
+  if (target.repositoryName !== target.agentName) io.info(`ECR repository: "${target.agentName}" → ${target.repositoryName} (lower case)`);
   const clients = ctx.aws();
   const identity = await callerIdentity(clients);
   io.info(`Deploying as ${identity.arn} (account ${identity.account}, region ${target.region})`);

@@ -10,7 +10,7 @@ import { liveStack, requireDeployment, runtimeIdOf, stackNameOf, stateMatches, S
 /** Status shown for a resource AWS no longer has. */
 export const NOT_FOUND = 'NOT_FOUND';
 
-/** The `info --json` document (a contract: fields are only added, never renamed). */
+/** What `info` reports; `info --json` prints it with snake_case keys (a contract: fields are only added, never renamed). */
 export interface InfoResult {
   name: string;
   region: string;

@@ -153,10 +153,20 @@ describe('logs', () => {
     expect(lines.filter((l) => l.endsWith('follow-up event one'))).toHaveLength(1);
   });
 
-  it('info reports a runtime deleted behind its back as NOT_FOUND', async () => {
+  it('a typo in --name or --region is an error (exit 3) naming list, not a NOT_FOUND report', async () => {
+    const typo = await runCli(['info', '--name', 'opsagnet'], { cwd: work.dir, env });
+    expect(typo.exitCode).toBe(3);
+    expect(typo.stderr).toContain('No agent "opsagnet" in us-east-1');
+    expect(typo.stderr).toContain('agentcore-claude list');
+    const region = await runCli(['info', '--json', '--name', 'opsagent', '--region', 'eu-west-1'], { cwd: work.dir, env });
+    expect(region.exitCode).toBe(3);
+    expect(JSON.parse(region.stdout).error.code).toBe('AGENT_NOT_FOUND');
+  });
+
+  it('info reports a runtime deleted behind its back as NOT_FOUND (exit 3)', async () => {
     await motoClients(moto.env).control.send(new DeleteAgentRuntimeCommand({ agentRuntimeId: seeded.state.runtime.id }));
     const r = await runCli(['info', '--json'], { cwd: work.dir, env });
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode).toBe(3);
     expect(JSON.parse(r.stdout).runtime.status).toBe('NOT_FOUND');
     expect(r.stderr).toMatch(/runtime no longer exists/);
   });

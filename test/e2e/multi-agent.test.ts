@@ -136,6 +136,19 @@ describe('two agents deployed from one project', () => {
   });
 });
 
+describe('derived names', () => {
+  it('deploy shows the runtime, stack and repository names derived from "Über-Agent" and "9lives"', async () => {
+    const uber = await cli(['deploy', '--dry-run', '--json', '--name', 'Über-Agent'], project);
+    expect(uber.exitCode, uber.stderr).toBe(0);
+    expect(JSON.parse(uber.stdout).plan).toMatchObject({ stack: { name: 'Uber-Agent' }, runtime: { name: 'Uber_Agent' } });
+    const nine = await cli(['deploy', '--dry-run', '--name', '9lives'], project);
+    expect(nine.exitCode, nine.stderr).toBe(0);
+    expect(nine.stderr).toContain('Runtime name: "9lives" → agent_9lives');
+    expect(nine.stderr).toContain('Stack name: "9lives" → agent-9lives');
+    expect(nine.stderr).toContain('ECR repository: "9lives" → agent-9lives');
+  });
+});
+
 describe('the old one-agent deployment.json', () => {
   it('is read, migrated into .agentcore-claude/deployments.json, and moved aside', async () => {
     const old = join(work.dir, 'old-project');
