@@ -14,7 +14,7 @@ import { buildPayload, invokeAgent } from '../engine/invoke.js';
 import type { LocalServer } from '../engine/local-server.js';
 import type { AgentTransport } from '../engine/transports/transport.js';
 import type { IoHost } from '../io/host.js';
-import { activityText, formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
+import { activityText, formatEvent, formatFailure, formatResultText, formatSummary, unfixableRetry } from '../io/render-agent.js';
 import { createContext, type CommandContext } from './context.js';
 import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
@@ -183,6 +183,8 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
   // --timeout: the remote transports bound the call themselves (their message says what goes on in AWS).
   const timer = flags.local ? setTimeout(() => abort.abort(new Error('timeout')), timeoutMs) : undefined;
   timer?.unref();
+  // A model API error that retrying cannot fix (invalid key, no model access): stop at once.
+  let unfixable: { reason: string; hint: string } | undefined;
   try {
     const outcome = await invokeAgent(
       transport,
@@ -190,6 +192,8 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       (event) => {
         const line = formatEvent(event);
         if (line) progress.log(line);
+        unfixable ??= unfixableRetry(event);
+        if (unfixable) abort.abort(new Error('unfixable'));
         // The spinner text only on a terminal; plain output gets the event lines alone.
         const activity = io.fancy ? activityText(event) : undefined;
         if (activity) progress.update(activity);
@@ -197,6 +201,13 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       abort.signal,
     ).catch((error: unknown) => {
       if (interrupt.interrupted) throw new InterruptedRun();
+      if (unfixable) {
+        throw new CliError(`The agent cannot reach the model: ${unfixable.reason}; retrying cannot fix that, so the run was stopped.`, {
+          exitCode: ExitCode.AgentError,
+          hint: unfixable.hint,
+          code: 'MODEL_ACCESS_REFUSED',
+        });
+      }
       if (abort.signal.aborted) {
         throw new CliError(`Gave up waiting for the agent after ${flags.timeout} (--timeout).`, {
           exitCode: ExitCode.Infrastructure,
