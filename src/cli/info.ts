@@ -31,8 +31,8 @@ export function infoCommand(): Command {
   addTargetOptions(command);
   addJsonOption(command);
   return withExamples(command, [
-    ['agentcore-claude info', 'the deployment in ./deployment.json'],
+    ['agentcore-claude info', 'the deployment recorded in this project (agentcore-claude list)'],
     ['agentcore-claude info --json | jq -r .runtime.status', 'live runtime status for scripts'],
-    ['agentcore-claude info --name my-agent --region eu-west-1', 'without deployment.json'],
+    ['agentcore-claude info --name my-agent --region eu-west-1', 'an agent not recorded in this project'],
   ]);
 }

@@ -52,7 +52,7 @@ export function invokeCommand(): Command {
     .argument('<prompt>', 'the task, in natural language')
     .option('--local', 'use the agent server on this machine (started for this call when none listens at --url)')
     .option('--api', 'go through the HTTP API of `deploy --with-api`, with the key saved by `api-key` (no live progress)')
-    .option('--runtime-arn <arn>', 'AgentCore runtime to invoke (default: the one in deployment.json)')
+    .option('--runtime-arn <arn>', 'AgentCore runtime to invoke (default: the recorded deployment’s)')
     .option('--qualifier <name>', 'runtime endpoint', 'DEFAULT')
     .option('--timeout <duration>', 'give up waiting after this long (e.g. 30m, 2h; the run may go on in AWS)', '60m')
     .option('--url <url>', 'URL of a local agent server', DEFAULT_LOCAL_URL)

@@ -17,7 +17,7 @@ interface Flags {
 function withCommon(command: Command): Command {
   addTargetOptions(command);
   addJsonOption(command);
-  return command.option('--bucket <bucket>', 'output bucket (default: from deployment.json)');
+  return command.option('--bucket <bucket>', 'output bucket (default: the recorded deployment’s)');
 }
 
 export function sessionsCommand(): Command {

@@ -35,7 +35,7 @@ export function statusCommand(): Command {
     .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m)')
     .option('--local', 'ask the local agent server at --url (agentcore-claude dev)')
     .option('--url <url>', 'URL of the local agent server', DEFAULT_LOCAL_URL)
-    .option('--runtime-arn <arn>', 'AgentCore runtime (default: the one in deployment.json)')
+    .option('--runtime-arn <arn>', 'AgentCore runtime (default: the recorded deployment’s)')
     .option('--qualifier <name>', 'runtime endpoint', 'DEFAULT');
   addTargetOptions(command);
   addJsonOption(command);

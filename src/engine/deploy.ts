@@ -84,7 +84,7 @@ export interface DeployResult {
   plan: DeployPlan;
   /** The state written (or unchanged) after apply; undefined for a dry run. */
   state?: DeploymentState;
-  /** True when deployment.json was (re)written. */
+  /** True when the state file was (re)written. */
   stateWritten: boolean;
 }
 
@@ -261,7 +261,7 @@ function definedLifecycle(lifecycle: LifecycleSettings | undefined): LifecycleSe
   return Object.keys(defined).length ? defined : undefined;
 }
 
-/** Write deployment.json atomically, unless only its timestamp would change. */
+/** Record the deployment in the state file atomically, unless only its timestamp would change. */
 async function finish(ctx: DeployContext, state: ApplyState, plan: DeployPlan): Promise<DeployResult> {
   const next = deploymentState(ctx.state, state);
   const unchanged = ctx.state && JSON.stringify({ ...ctx.state, updatedAt: '' }) === JSON.stringify({ ...next, updatedAt: '' });

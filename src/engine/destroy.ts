@@ -46,7 +46,7 @@ export interface DestroyResult {
 
 /**
  * Look up what exists now and what would be lost.
- * @throws UsageError when there is no deployment.json and no target flag.
+ * @throws UsageError when no deployment is recorded or selected and no target flag is given.
  */
 export async function planDestroy(ctx: OpsContext, options: { keepOutputs?: boolean }): Promise<DestroyPlan> {
   requireDeployment(ctx);

@@ -40,7 +40,7 @@ export interface InfoResult {
 /**
  * Gather the live information. A runtime or stack that no longer exists is reported with
  * status `NOT_FOUND` (not an error).
- * @throws UsageError when there is no deployment.json and no target flag.
+ * @throws UsageError when no deployment is recorded or selected and no target flag is given.
  */
 export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
   requireDeployment(ctx);

@@ -40,7 +40,7 @@ export function hasExplicitTarget(config: ResolvedConfig): boolean {
 }
 
 /**
- * Throw the "no deployment" usage error unless `deployment.json` exists or a target was named.
+ * Throw the "no deployment" usage error unless a deployment is selected from the project state or a target was named.
  * @param extraFlags flags that also name a target for this command (e.g. `--bucket`).
  */
 export function requireDeployment(ctx: OpsContext, extraFlags: string[] = [], extraGiven = false): void {
@@ -92,7 +92,7 @@ export async function liveStack(ctx: OpsContext): Promise<StackStatus | undefine
 }
 
 /**
- * The bucket to read: `--bucket`, else deployment.json, else the stack output `OutputBucketName`.
+ * The bucket to read: `--bucket`, else the recorded deployment, else the stack output `OutputBucketName`.
  * @throws UsageError when none is known.
  */
 export async function resolveBucket(ctx: OpsContext, flag?: string): Promise<string> {
