@@ -14,6 +14,7 @@ import { FAKE_DOCKER_DIR } from '../support/deploy-context.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { BIN, REPO_ROOT, requireBuiltBinary, tempDir } from '../support/ops-cli.js';
 import { motoClients } from '../support/seed-deployment.js';
+import { openTerminal } from '../support/tmux.js';
 
 let moto: Moto;
 let work: { dir: string; cleanup: () => void };
@@ -92,6 +93,24 @@ describe('two agents deployed from one project', () => {
     expect(run.stderr).toContain('--name');
   });
 
+  it('on a terminal, several deployments are offered to pick from; the chosen one is used', async () => {
+    const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+    const vars = Object.entries(env({ CI: undefined })).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${quote(v!)}`);
+    const t = await openTerminal(`env -u CI ${vars.join(' ')} ${quote(process.execPath)} ${quote(BIN)} info; echo "EXIT=$?"; sleep 60`, subdir);
+    try {
+      await t.waitFor(/2 deployments in .*: which one\?/);
+      const screen = await t.screen();
+      expect(screen).toContain('alpha (us-east-1, account 123456789012)');
+      expect(screen).toContain('beta (us-east-1, account 123456789012)');
+      await t.press('Down', 'Enter');
+      const done = await t.waitFor(/EXIT=\d+/, 30_000);
+      expect(done).toMatch(/EXIT=0/);
+      expect(done).toContain(state().deployments[1]!.runtime.id);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('--name picks one, from a subdirectory', async () => {
     const run = await cli(['info', '--json', '--name', 'beta'], subdir);
     expect(run.exitCode, run.stderr).toBe(0);
@@ -137,6 +156,14 @@ describe('two agents deployed from one project', () => {
 });
 
 describe('derived names', () => {
+  it('deploy --timeout takes the duration grammar of invoke --timeout', async () => {
+    const ok = await cli(['deploy', '--dry-run', '--name', 'beta', '--timeout', '1h30m'], project);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    const bad = await cli(['deploy', '--dry-run', '--name', 'beta', '--timeout', 'soon'], project);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--timeout must be a duration like 900, 15m or 1h30m, got "soon"');
+  });
+
   it('deploy shows the runtime, stack and repository names derived from "Über-Agent" and "9lives"', async () => {
     const uber = await cli(['deploy', '--dry-run', '--json', '--name', 'Über-Agent'], project);
     expect(uber.exitCode, uber.stderr).toBe(0);
@@ -164,5 +191,32 @@ describe('the old one-agent deployment.json', () => {
     expect(existsSync(join(old, 'deployment.migrated.json'))).toBe(true);
     const migrated = JSON.parse(readFileSync(join(old, '.agentcore-claude/deployments.json'), 'utf8'));
     expect(migrated.deployments[0].runtime.id).toBe(record.runtime.id);
+  });
+});
+
+describe('Ctrl-C in a terminal while deploy waits for the runtime', () => {
+  it('exits 130 within 2 s, saying what still runs in AWS and that deploy again is safe', async () => {
+    const other = join(work.dir, 'other-project');
+    mkdirSync(join(other, '.git'), { recursive: true });
+    const first = await cli(['deploy', '--yes', '--name', 'gamma'], other);
+    expect(first.exitCode, first.stderr).toBe(0);
+    // A changed source → a new image and a runtime update, which moto leaves UPDATING forever.
+    writeFileSync(join(contextDir, 'ctrl-c-change.txt'), String(Date.now()));
+    const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+    const vars = Object.entries(env({ CI: undefined })).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${quote(v!)}`);
+    const t = await openTerminal(`env -u CI ${vars.join(' ')} ${quote(process.execPath)} ${quote(BIN)} deploy --yes --name gamma; echo "EXIT=$?"; sleep 60`, other);
+    try {
+      // The spinner of the runtime wait, with its elapsed time.
+      await t.waitFor(/Runtime gamma version \d+: UPDATING.*\(\d+s\)/, 60_000);
+      const pressed = Date.now();
+      await t.press('C-c');
+      const screen = await t.waitFor(/EXIT=\d+/, 5_000);
+      expect(Date.now() - pressed).toBeLessThan(2_500);
+      expect(screen).toMatch(/EXIT=130/);
+      expect(screen).toContain('Interrupted. Still running in AWS');
+      expect(screen).toContain('Running `agentcore-claude deploy` again is safe');
+    } finally {
+      await t.close();
+    }
   });
 });

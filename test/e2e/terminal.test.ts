@@ -15,6 +15,7 @@ import { BIN, REPO_ROOT } from '../support/cli.js';
 import { requireBuilt } from '../support/agent-server.js';
 import { freePort } from '../support/ports.js';
 import { startScriptedModel, textTurn, type ScriptedModel } from '../support/scripted-model.js';
+import { writeDeployments } from '../support/state.js';
 import { openTerminal, shellLine, type Terminal } from '../support/tmux.js';
 
 let model: ScriptedModel;
@@ -59,9 +60,36 @@ describe('Ctrl-C in a terminal', () => {
   });
 });
 
+describe('invoke --local --timeout', () => {
+  it('gives up after the duration (exit 3), saying so and that the server it started was stopped', async () => {
+    model.setScript([textTurn('too late', 60_000)]);
+    const port = await freePort();
+    const started = Date.now();
+    const run = await execa(process.execPath, [BIN, 'invoke', '--local', '--url', `http://127.0.0.1:${port}`, '--timeout', '3s', 'Wait for me'], {
+      cwd: home,
+      env: { ...model.anthropicEnv(), CI: 'true', HOME: home },
+      reject: false,
+      timeout: 60_000,
+    });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.stderr).toContain('Gave up waiting for the agent after 3s (--timeout)');
+    expect(run.stderr).toContain('The server started for this call was stopped');
+  });
+});
+
 describe('pipes and version', () => {
   it('a closed stdout pipe ends quietly (no EPIPE trace), for help and data commands', async () => {
-    for (const args of [['invoke', '--help'], ['--help'], ['status', '--help']]) {
+    // A recorded deployment, so `list` prints a table on stdout (no AWS call).
+    writeDeployments(home, [
+      {
+        version: 1, name: 'piped', region: 'us-east-1', account: '123456789012', stackName: 'piped', bucket: 'b', repositoryUri: 'r',
+        roleArn: 'arn:aws:iam::123456789012:role/x', imageTag: 't', imageUri: 'r:t', model: 'm',
+        runtime: { name: 'piped', id: 'piped-abc', arn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/piped-abc', version: '1' },
+        createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
+    for (const args of [['invoke', '--help'], ['--help'], ['status', '--help'], ['list'], ['list', '--json']]) {
       // `true` exits at once without reading: every write of the CLI meets a closed pipe.
       const run = await execa('bash', ['-c', `node ${JSON.stringify(BIN)} ${args.join(' ')} | true; echo "status=\${PIPESTATUS[0]}" >&2`], {
         cwd: home,
