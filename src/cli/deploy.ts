@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { ExitCode } from '../core/errors.js';
-import { createContext, requireRegion } from './context.js';
 import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
@@ -60,6 +59,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --skills ./skills', 'bundle ./skills/<name>/SKILL.md into the image'],
   ]);
   return command.action(async (flags: DeployFlags) => {
+    const { createContext, requireRegion } = await import('./context.js');
     const ctx = await createContext({
       name: flags.name,
       stackName: flags.stackName,

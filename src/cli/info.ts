@@ -9,8 +9,11 @@ export function infoCommand(): Command {
   const command = new Command('info')
     .description('Show the deployed runtime, stack, bucket, image, API endpoint, log group and console links (live status from AWS).')
     .action(async (flags: { json?: boolean; name?: string; stackName?: string; region?: string; profile?: string }) => {
-      const [{ createContext }, engine] = await Promise.all([import('./context.js'), import('../engine/info.js')]);
+      const [{ createContext }, { requireDeployment }] = await Promise.all([import('./context.js'), import('../engine/target.js')]);
       const ctx = await createContext(flags);
+      // Before the engine (and the AWS SDK clients it loads): with nothing to show, say so at once.
+      requireDeployment(ctx);
+      const engine = await import('../engine/info.js');
       const info = await engine.gatherInfo(ctx);
       const runtimeGone = info.runtime.status === engine.NOT_FOUND;
       const stackGone = info.stack.status === engine.NOT_FOUND;

@@ -15,7 +15,7 @@ import type { LocalServer } from '../engine/local-server.js';
 import type { AgentTransport } from '../engine/transports/transport.js';
 import type { IoHost } from '../io/host.js';
 import { activityText, formatEvent, formatFailure, formatResultText, formatSummary, unfixableRetry } from '../io/render-agent.js';
-import { createContext, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
 import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
@@ -122,6 +122,8 @@ function continueCommand(flags: InvokeFlags, sessionId: string): string {
 }
 
 async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
+  // Loaded when the command runs (configuration and state pull in zod): `--help` stays fast.
+  const { createContext } = await import('./context.js');
   const ctx = await createContext(
     { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
     process.env,

@@ -8,7 +8,7 @@ import { parseDuration } from '../core/duration.js';
 import { CliError, ExitCode } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
-import { createContext } from './context.js';
+import type { IoHost } from '../io/host.js';
 import { DEFAULT_LOCAL_URL, resolveTransport, type InvokeFlags } from './invoke.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
@@ -52,6 +52,7 @@ export function statusCommand(): Command {
 async function runStatusCommand(flags: StatusFlags): Promise<number> {
   validateRuntimeSessionId(flags.session);
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') * 1000 : undefined;
+  const { createContext } = await import('./context.js');
   const ctx = await createContext(
     { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
     process.env,
@@ -86,7 +87,7 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
   return report(reply, flags, io);
 }
 
-function report(reply: StatusReply, flags: StatusFlags, io: Awaited<ReturnType<typeof createContext>>['io']): number {
+function report(reply: StatusReply, flags: StatusFlags, io: IoHost): number {
   if (io.json) io.result(reply);
   if (reply.status === 'unknown') {
     if (!io.json) io.info(`No run of session ${flags.session} on the agent: ${reply.reason}`);
