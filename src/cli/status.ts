@@ -10,6 +10,7 @@ import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
 import type { IoHost } from '../io/host.js';
 import { DEFAULT_LOCAL_URL, resolveTransport, type InvokeFlags } from './invoke.js';
+import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
 interface StatusFlags {
@@ -71,6 +72,17 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
     transport = (await resolveTransport(invokeFlags, ctx)).transport;
   }
   const progress = flags.wait ? io.progress(`Waiting for the run in session ${flags.session}…`) : undefined;
+  // Ctrl-C stops waiting, not the run: say how to come back to it.
+  const where = flags.local ? ` --local${flags.url !== DEFAULT_LOCAL_URL ? ` --url ${flags.url}` : ''}` : flags.runtimeArn ? ` --runtime-arn ${flags.runtimeArn}` : '';
+  const interrupt = flags.wait
+    ? watchInterrupt({
+        describe: () => `The run in session ${flags.session} goes on.\n  → Wait again: agentcore-claude status${where} --session ${flags.session} --wait`,
+        abort: () => {
+          progress?.stop();
+          process.exit(ExitCode.Interrupted);
+        },
+      })
+    : undefined;
   let lastEvent = '';
   const reply = flags.wait
     ? await waitForRun(transport, flags.session, {
@@ -82,7 +94,10 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
           lastEvent = line ?? lastEvent;
           progress?.update(`Running: ${r.turns} turn(s), ${r.files_so_far.length} file(s) so far`);
         },
-      }).finally(() => progress?.stop())
+      }).finally(() => {
+        progress?.stop();
+        interrupt?.dispose();
+      })
     : await runStatus(transport, flags.session);
   return report(reply, flags, io);
 }
