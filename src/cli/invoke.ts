@@ -174,7 +174,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
     }
   }
   const abort = new AbortController();
-  const progress = io.progress(`Invoking the ${transport.target}…`);
+  // Installed before the progress shows, so a Ctrl-C as soon as it shows is handled.
   const interrupt = watchInterrupt({
     describe: () => interruptedRunText(flags, runtimeSessionId, startedServer),
     abort: () => {
@@ -182,6 +182,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       abort.abort();
     },
   });
+  const progress = io.progress(`Invoking the ${transport.target}…`);
   // --timeout: the remote transports bound the call themselves (their message says what goes on in AWS).
   const timer = flags.local ? setTimeout(() => abort.abort(new Error('timeout')), timeoutMs) : undefined;
   timer?.unref();

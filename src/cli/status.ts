@@ -71,8 +71,9 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
     const invokeFlags = { ...flags, workspaceRoot: '', timeout: flags.timeout ?? '60m' } as InvokeFlags;
     transport = (await resolveTransport(invokeFlags, ctx)).transport;
   }
-  const progress = flags.wait ? io.progress(`Waiting for the run in session ${flags.session}…`) : undefined;
-  // Ctrl-C stops waiting, not the run: say how to come back to it.
+  let progress: ReturnType<typeof io.progress> | undefined;
+  // Ctrl-C stops waiting, not the run: say how to come back to it. (Installed before anything is
+  // shown, so a Ctrl-C as soon as the wait shows is handled.)
   const where = flags.local ? ` --local${flags.url !== DEFAULT_LOCAL_URL ? ` --url ${flags.url}` : ''}` : flags.runtimeArn ? ` --runtime-arn ${flags.runtimeArn}` : '';
   const interrupt = flags.wait
     ? watchInterrupt({
@@ -83,6 +84,7 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
         },
       })
     : undefined;
+  if (flags.wait) progress = io.progress(`Waiting for the run in session ${flags.session}…`);
   let lastEvent = '';
   const reply = flags.wait
     ? await waitForRun(transport, flags.session, {
