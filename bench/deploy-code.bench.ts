@@ -23,7 +23,12 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execa } from 'execa';
 import { deploy } from '../src/engine/deploy.js';
 import { installArm64 } from '../src/engine/code-package.js';
-import { readState } from '../src/io/state-file.js';
+import { loadDeployments } from '../src/io/state-file.js';
+
+/** The one deployment the bench made (the project's state file holds every deployment). */
+async function readState(path: string) {
+  return (await loadDeployments({ root: path, path }))[0];
+}
 import { arm64Node22, arm64Unavailable } from '../test/support/arm64.js';
 import { REPO_ROOT } from '../test/support/cli.js';
 import { makeTestDeploy } from '../test/support/deploy-context.js';

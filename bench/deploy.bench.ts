@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { deploy } from '../src/engine/deploy.js';
-import { readState } from '../src/io/state-file.js';
+import { loadDeployments } from '../src/io/state-file.js';
 import { FAKE_DOCKER_DIR, makeTestDeploy } from '../test/support/deploy-context.js';
 import { startMoto } from '../test/support/moto.js';
 
@@ -29,7 +29,7 @@ interface Run {
 async function measure(label: string): Promise<Run> {
   await writeFile(join(t.dir, 'docker.log'), '');
   const calls: string[] = [];
-  const state = await readState(t.statePath);
+  const [state] = await loadDeployments({ root: t.dir, path: t.statePath });
   const start = performance.now();
   await deploy(t.context({}, state, (service, command) => calls.push(`${service}:${command}`)), t.options({ yes: true, poll: { pollMs: 200 } }));
   const ms = performance.now() - start;

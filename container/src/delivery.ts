@@ -18,7 +18,7 @@ import { scrubFile, type Redactor } from './redact.js';
 import type { OutputLocation, ResponseFile } from './response.js';
 import { TRANSCRIPT_FILE } from './transcript.js';
 import { uploadFiles, type UploadedFile, type UploadError } from './uploader.js';
-import { changedFiles, type ChangedFile, type Snapshot } from './workspace.js';
+import { changedFiles, restamp, type ChangedFile, type Snapshot } from './workspace.js';
 
 /** Name of the patch in an invocation's outputs when it worked on a repository. */
 export const PATCH_FILE = 'changes.patch';
@@ -54,7 +54,8 @@ export const DEFAULT_MAX_OUTPUT_FILE_BYTES = 2 * 1024 ** 3;
  * The workspace's changed files, each scrubbed of secrets in place — bookkeeping too (`.git/config`
  * is archived with the session) — and returned without the bookkeeping; a path segment holding a
  * secret is renamed to its redacted form. Files over `maxFileBytes` (e.g. a huge sparse file) are
- * neither read nor delivered: they are listed in `skipped`. Git's compressed objects are not
+ * neither read nor delivered: they are listed in `skipped`. `after` is the workspace's snapshot as
+ * the server leaves it (stamps of rewritten and renamed files refreshed). Git's compressed objects are not
  * readable text: a secret the agent commits itself stays in them (the patch is redacted).
  */
 export async function collectChanges(
@@ -63,12 +64,14 @@ export async function collectChanges(
   redact: Redactor,
   isBookkeeping: (relativePath: string) => boolean,
   maxFileBytes = DEFAULT_MAX_OUTPUT_FILE_BYTES,
-): Promise<{ changed: ChangedFile[]; skipped: UploadError[] }> {
+): Promise<{ changed: ChangedFile[]; skipped: UploadError[]; after: Snapshot }> {
   const changed: ChangedFile[] = [];
   const skipped: UploadError[] = [];
   const renamed = new Map<string, string>();
   const unaddressable = new Map<string, string>();
-  const files = await changedFiles(workspace, before, unaddressable);
+  let after!: Snapshot;
+  const files = await changedFiles(workspace, before, unaddressable, (snap) => (after = snap));
+  const touched = new Set<string>();
   for (const [path, reason] of unaddressable) {
     if (!isBookkeeping(path)) skipped.push({ file_name: redact(posix(path)), error: `${reason}: it cannot be read, so it is not delivered (rename it)` });
   }
@@ -80,9 +83,12 @@ export async function collectChanges(
     const relativePath = await redactPathNames(workspace, found.relativePath, redact, renamed);
     const file = { ...found, relativePath, absolutePath: join(workspace, relativePath) };
     const scrubbed = await scrubFile(file.absolutePath, workspace, redact);
+    if (relativePath !== found.relativePath || scrubbed === 'redacted') touched.add(found.relativePath).add(relativePath);
     if (!isBookkeeping(file.relativePath) && scrubbed !== 'skipped') changed.push(file);
   }
-  return { changed, skipped };
+  // `after` describes the workspace as the server leaves it (the next invocation's starting point).
+  await restamp(after, workspace, touched);
+  return { changed, skipped, after };
 }
 
 /**

@@ -21,7 +21,7 @@ import { sessionInfo, type AgentResponse, type SessionSaved } from './response.j
 import type { SessionRecord, SessionStore } from './session-store.js';
 import { installSkills, WORKSPACE_SKILLS_DIR } from './skills.js';
 import { TRANSCRIPT_FILE, TranscriptWriter } from './transcript.js';
-import { sessionDirName, sessionDirs, snapshot, type ChangedFile } from './workspace.js';
+import { sessionDirName, sessionDirs, snapshot, type ChangedFile, type Snapshot } from './workspace.js';
 
 export { PATCH_FILE };
 /** Longest a session save or restore may take, whatever S3 does: 15 minutes. */
@@ -53,6 +53,8 @@ export interface InvocationEnvironment {
   identity?: AgentIdentity;
   /** Largest output file delivered, bytes (default {@link DEFAULT_MAX_OUTPUT_FILE_BYTES}). */
   maxOutputFileBytes?: number;
+  /** Each session's workspace snapshot as its last invocation left it (saves one walk per invocation). */
+  workspaceSnapshots?: Map<string, Snapshot>;
 }
 
 /** One invocation's reply, and the session save that continues after it (off the reply's path). */
@@ -107,7 +109,11 @@ export async function runInvocation(
     await installSkills(envt.skills.dir, envt.skills.names, dirs.workspace);
     await giveToAgent(envt.identity, [join(dirs.workspace, WORKSPACE_SKILLS_DIR)]);
   }
-  const before = await snapshot(dirs.workspace);
+  // The workspace as the previous invocation left it, when nothing replaced it since (restore, clone):
+  // between invocations only the server writes there (the agent's processes are killed).
+  const cached = envt.workspaceSnapshots?.get(runtimeSessionId);
+  const before = cached && !restored && !repoState?.cloned ? cached : await snapshot(dirs.workspace);
+  envt.workspaceSnapshots?.delete(runtimeSessionId);
   const configBefore = await snapshot(dirs.configDir);
   const mapper = new EventMapper(dirs.workspace);
   const transcriptPath = artifactPath(dirs.serverDir, invocationId, TRANSCRIPT_FILE);
@@ -138,7 +144,7 @@ export async function runInvocation(
   if (run.claudeSessionId) envt.claudeSessions.set(runtimeSessionId, run.claudeSessionId);
 
   // From here on, whatever ended the run, its work is delivered.
-  const { changed, skipped } = await collectChanges(dirs.workspace, before, redact, isBookkeeping, envt.maxOutputFileBytes);
+  const { changed, skipped, after } = await collectChanges(dirs.workspace, before, redact, isBookkeeping, envt.maxOutputFileBytes);
   await scrubChanged(dirs.configDir, configBefore, redact);
   const session = sessionInfo(ids, run.result, Date.now() - startedAt.getTime());
   const artifacts: ChangedFile[] = [{ relativePath: TRANSCRIPT_FILE, absolutePath: transcriptPath, size: (await stat(transcriptPath)).size }];
@@ -154,6 +160,7 @@ export async function runInvocation(
       repo = { error: redact((error as Error).message) };
     }
   }
+  envt.workspaceSnapshots?.set(runtimeSessionId, after);
   if (envt.s3 && changed.length > 0) emit({ type: 'upload', count: changed.length, destination: `s3://${envt.s3.bucket}/${outputPrefix(startedAt, invocationId)}` });
   const delivered = await deliver({ s3: envt.s3, redact, runtimeSessionId, invocationId, startedAt }, dirs.workspace, changed, artifacts, skipped);
   const persisted = envt.sessionStore ? saveSession(envt.sessionStore, envt.workspaceRoot, runtimeSessionId, request.prompt, run.claudeSessionId, previous) : undefined;

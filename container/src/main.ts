@@ -68,6 +68,7 @@ const agent = createAgentServer({
   maxOutputFileBytes: positive('OUTPUT_MAX_FILE_BYTES', DEFAULT_MAX_OUTPUT_FILE_BYTES),
   runStatusStore: s3 && bucket ? new RunStatusStore(s3, bucket, 3 * s3Timeout) : undefined,
   claudeSessions: new Map(),
+  workspaceSnapshots: new Map(),
 });
 
 const bound = await agent.listen(port, host);

@@ -136,6 +136,19 @@ function unreadable(out: Snapshot, relativePath: string, reason: string): void {
   (out.unreadable ??= new Map()).set(relativePath, reason);
 }
 
+/** Update `snap` for these files as they are now (removed when gone): after the server rewrote or renamed them. */
+export async function restamp(snap: Snapshot, root: string, relativePaths: Iterable<string>): Promise<void> {
+  for (const relativePath of relativePaths) {
+    try {
+      const stat = await lstat(join(root, relativePath), { bigint: true });
+      if (stat.isFile()) snap.set(relativePath, { size: Number(stat.size), mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, ino: stat.ino });
+      else snap.delete(relativePath);
+    } catch {
+      snap.delete(relativePath);
+    }
+  }
+}
+
 /** Files in `after` that are new or whose stamp differs from `before`, sorted by path. Pure. */
 export function diffSnapshots(before: Snapshot, after: Snapshot): Array<{ relativePath: string; size: number }> {
   const changed: Array<{ relativePath: string; size: number }> = [];
@@ -154,8 +167,9 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): Array<{ relati
  * real path is inside `workspace` (a real path) — a directory swapped for a symlink during the run
  * cannot smuggle an outside file in.
  */
-export async function changedFiles(workspace: string, before: Snapshot, unaddressable?: Map<string, string>): Promise<ChangedFile[]> {
+export async function changedFiles(workspace: string, before: Snapshot, unaddressable?: Map<string, string>, keepAfter?: (after: Snapshot) => void): Promise<ChangedFile[]> {
   const after = await snapshot(workspace);
+  keepAfter?.(after);
   for (const [path, reason] of after.unreadable ?? []) if (!before.unreadable?.has(path)) unaddressable?.set(path, reason);
   const out: ChangedFile[] = [];
   for (const file of diffSnapshots(before, after)) {

@@ -9,6 +9,7 @@ import { devCommand } from './dev.js';
 import { downloadCommand } from './download.js';
 import { infoCommand } from './info.js';
 import { invokeCommand } from './invoke.js';
+import { listCommand } from './list.js';
 import { logsCommand } from './logs.js';
 import { sessionsCommand } from './sessions.js';
 import { statusCommand } from './status.js';
@@ -19,6 +20,7 @@ export const commands: Array<() => Command> = [
   statusCommand,
   devCommand,
   infoCommand,
+  listCommand,
   downloadCommand,
   sessionsCommand,
   logsCommand,

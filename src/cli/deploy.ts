@@ -4,8 +4,9 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { parseDuration } from '../core/duration.js';
 import { ExitCode, UsageError } from '../core/errors.js';
-import { createContext, requireRegion } from './context.js';
+import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
 /** The package root (dist/cli/ → ../..): where `container/` and `templates/` ship. */
@@ -23,7 +24,7 @@ interface DeployFlags {
   dryRun?: boolean;
   json?: boolean;
   wait: boolean;
-  timeout: number;
+  timeout: string;
   context?: string;
   withApi?: boolean;
   skills?: string;
@@ -42,7 +43,7 @@ export function deployCommand(): Command {
     .option('-y, --yes', 'confirm without asking (deleting and recreating a stack in ROLLBACK_COMPLETE)')
     .option('--dry-run', 'print the plan and stop; change nothing')
     .option('--no-wait', 'do not wait for the runtime version to become READY')
-    .option('--timeout <seconds>', 'give up waiting for the stack and runtime after this many seconds', positiveInt('--timeout'), 1800)
+    .option('--timeout <duration>', 'give up waiting for the stack and runtime after this long (e.g. 30m, 1h, or seconds: 1800)', '30m')
     .option('--with-api', 'also deploy the HTTP API (API Gateway + API key + Lambda bridge) once the runtime is READY')
     .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'))
     .option('--git-token-secret <arn>', 'Secrets Manager secret with a Git token: lets the agent push its branch for invoke --repo (read by the runtime only)')
@@ -66,6 +67,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --artifact code', 'no Docker: deploy a zip to the managed Node.js 22 runtime'],
   ]);
   return command.action(async (flags: DeployFlags) => {
+    const { createContext, requireRegion } = await import('./context.js');
     const ctx = await createContext({
       name: flags.name,
       stackName: flags.stackName,
@@ -80,13 +82,9 @@ export function deployCommand(): Command {
       json: flags.json,
     });
     const region = requireRegion(ctx.config);
+    const timeoutSeconds = parseDuration(flags.timeout, '--timeout');
     const templatePath = resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml');
     let activity: string | undefined;
-    const onSigint = () => {
-      const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing is left running in AWS.';
-      process.stderr.write(`\nInterrupted. ${running}\n  → Running \`agentcore-claude deploy\` again is safe: it continues from what exists.\n`);
-      process.exit(ExitCode.Interrupted);
-    };
     const baseContext = resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container'));
     const skillsDir = flags.skills ?? ctx.config.skills;
     if (skillsDir && (ctx.config.artifact ?? ctx.state?.artifact?.type) === 'code') {
@@ -97,7 +95,14 @@ export function deployCommand(): Command {
     }
     const staged = skillsDir ? await (await import('../engine/skills.js')).stageContextWithSkills(baseContext, skillsDir) : undefined;
     if (staged) ctx.io.info(`Bundling ${staged.skills.length} skill(s): ${staged.skills.map((s) => s.name).join(', ')}`);
-    process.once('SIGINT', onSigint);
+    // Nothing local needs stopping: AWS goes on with what it was asked; say what that is.
+    const interrupt = watchInterrupt({
+      describe: () => {
+        const running = activity ? `Still running in AWS: ${activity}.` : 'Nothing is left running in AWS.';
+        return `${running}\n  → Running \`agentcore-claude deploy\` again is safe: it continues from what exists.`;
+      },
+      abort: () => process.exit(ExitCode.Interrupted),
+    });
     try {
       // Loaded when the command runs: the engine pulls in four AWS SDK clients, and every other
       // command's startup would pay for them.
@@ -109,7 +114,7 @@ export function deployCommand(): Command {
           yes: flags.yes,
           dryRun: flags.dryRun,
           wait: flags.wait,
-          timeoutSeconds: flags.timeout,
+          timeoutSeconds,
           contextDir: staged?.dir ?? baseContext,
           templatePath,
           extraSteps: httpApi
@@ -117,7 +122,7 @@ export function deployCommand(): Command {
                 httpApi.httpApiStep({
                   io: ctx.io,
                   bridgePath: resolve(PACKAGE_ROOT, 'dist', 'lambda', 'bridge.cjs'),
-                  poll: { deadline: Date.now() + flags.timeout * 1000 },
+                  poll: { deadline: Date.now() + timeoutSeconds * 1000 },
                 }),
               ]
             : [],
@@ -129,7 +134,7 @@ export function deployCommand(): Command {
       if (result.dryRun && httpApi) ctx.io.info('With --with-api: a stack update adding the HTTP API follows once the runtime exists.');
       if (flags.json) ctx.io.result(result.dryRun ? { dryRun: true, plan: result.plan } : { dryRun: false, plan: result.plan, state: result.state, stateFile: ctx.statePath, stateWritten: result.stateWritten });
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      interrupt.dispose();
       await staged?.cleanup();
     }
   });

@@ -32,7 +32,7 @@ export function destroyCommand(): Command {
       }
       await engine.confirmDestroy(ctx, plan, Boolean(yes));
       const result = await engine.applyDestroy(ctx, plan, { keepOutputs });
-      if (result.stateFile) ctx.io.info(`deployment.json moved to ${result.stateFile}`);
+      if (result.stateFile) ctx.io.info(`Removed ${ctx.state?.name} from ${ctx.statePath} (a copy of its record: ${result.stateFile}).`);
       if (result.bucket === 'kept') ctx.io.info(`Kept bucket ${result.bucketName} (--keep-outputs).`);
       if (result.logGroup) ctx.io.info(`Log group ${result.logGroup} was kept (CloudWatch Logs retention applies).`);
       if (flags.json) ctx.io.result(result);

@@ -4,7 +4,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { LOCAL_WORKSPACE_ROOT } from '../core/local-defaults.js';
-import { createContext } from './context.js';
 import { positiveInt, withExamples } from './options.js';
 
 export function devCommand(): Command {
@@ -22,7 +21,8 @@ export function devCommand(): Command {
     ['curl -s localhost:8080/invocations -d \'{"prompt":"Create hello.py"}\'', 'call it from another terminal'],
   ]);
   return command.action(async (flags: { port: number; host: string; workspaceRoot: string; skills?: string }) => {
-    const ctx = await createContext({});
+    const { createContext } = await import('./context.js');
+    const ctx = await createContext({}, process.env, process.cwd(), { deployment: false });
     // Loaded when the command runs, so other commands' start-up does not pay for them.
     const [{ runDev }, { loadSkills }] = await Promise.all([import('../engine/dev.js'), import('../engine/skills.js')]);
     const skillsDir = flags.skills ?? ctx.config.skills;

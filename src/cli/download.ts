@@ -27,7 +27,7 @@ export function downloadCommand(): Command {
     .option('--all', 'download every session')
     .option('--list', 'only list the sessions (newest first) with file count and size')
     .option('--out <dir>', 'local directory; files go to <dir>/<session>/<path>', 'outputs')
-    .option('--bucket <bucket>', 'output bucket (default: deployment.json or the stack output)')
+    .option('--bucket <bucket>', 'output bucket (default: the recorded deployment’s, or the stack output)')
     .option('--concurrency <n>', 'objects downloaded at once', positiveInt('--concurrency'), 16)
     .action(async (flags: DownloadFlags) => {
       const [{ createContext }, engine] = await Promise.all([import('./context.js'), import('../engine/download.js')]);

@@ -9,12 +9,14 @@ import { CliError, ExitCode, UsageError } from '../core/errors.js';
 import { parsePermissionMode } from '../core/permission-mode.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { DEFAULT_LOCAL_URL, LOCAL_WORKSPACE_ROOT } from '../core/local-defaults.js';
-import { invokeAgent } from '../engine/invoke.js';
+import { newRuntimeSessionId } from '../core/runtime-session.js';
+import { buildPayload, invokeAgent } from '../engine/invoke.js';
 import type { LocalServer } from '../engine/local-server.js';
 import type { AgentTransport } from '../engine/transports/transport.js';
 import type { IoHost } from '../io/host.js';
-import { activityText, formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
-import { createContext, type CommandContext } from './context.js';
+import { activityText, formatEvent, formatFailure, formatResultText, formatSummary, unfixableRetry } from '../io/render-agent.js';
+import type { CommandContext } from './context.js';
+import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
 export interface InvokeFlags {
@@ -50,7 +52,7 @@ export function invokeCommand(): Command {
     .argument('<prompt>', 'the task, in natural language')
     .option('--local', 'use the agent server on this machine (started for this call when none listens at --url)')
     .option('--api', 'go through the HTTP API of `deploy --with-api`, with the key saved by `api-key` (no live progress)')
-    .option('--runtime-arn <arn>', 'AgentCore runtime to invoke (default: the one in deployment.json)')
+    .option('--runtime-arn <arn>', 'AgentCore runtime to invoke (default: the recorded deployment’s)')
     .option('--qualifier <name>', 'runtime endpoint', 'DEFAULT')
     .option('--timeout <duration>', 'give up waiting after this long (e.g. 30m, 2h; the run may go on in AWS)', '60m')
     .option('--url <url>', 'URL of a local agent server', DEFAULT_LOCAL_URL)
@@ -90,13 +92,16 @@ export function invokeCommand(): Command {
  * The transport for these flags, and a cleanup to run after the call.
  * @throws UsageError for conflicting flags, a bad --timeout, or no deployment to invoke.
  */
-export async function resolveTransport(flags: InvokeFlags, ctx: CommandContext): Promise<{ transport: AgentTransport; cleanup: () => Promise<void> }> {
+export async function resolveTransport(
+  flags: InvokeFlags,
+  ctx: CommandContext,
+): Promise<{ transport: AgentTransport; cleanup: () => Promise<void>; startedServer: boolean }> {
   if (flags.local && (flags.api || flags.runtimeArn)) throw new UsageError(`--local cannot be combined with ${flags.api ? '--api' : '--runtime-arn'}.`, { code: 'CONFLICTING_FLAGS' });
   if (!flags.local) {
     const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
     const { remoteTransport } = await import('../engine/invoke-remote.js');
     const transport = await remoteTransport(ctx, { api: flags.api, runtimeArn: flags.runtimeArn, qualifier: flags.qualifier, timeoutMs });
-    return { transport, cleanup: async () => undefined };
+    return { transport, cleanup: async () => undefined, startedServer: false };
   }
   const { io } = ctx;
   const { connectLocalAgent } = await import('../engine/local-agent.js');
@@ -107,7 +112,7 @@ export async function resolveTransport(flags: InvokeFlags, ctx: CommandContext):
     onStart: (url) => io.info(`No agent server at ${url}: starting one for this call (workspaces under ${flags.workspaceRoot})`),
   });
   const started: LocalServer | undefined = agent.started;
-  return { transport: agent.transport, cleanup: async () => started?.stop() };
+  return { transport: agent.transport, cleanup: async () => started?.stop(), startedServer: Boolean(started) };
 }
 
 /** The command that continues a session, as printed after each run. */
@@ -117,7 +122,14 @@ function continueCommand(flags: InvokeFlags, sessionId: string): string {
 }
 
 async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
-  const ctx = await createContext({ json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile });
+  // Loaded when the command runs (configuration and state pull in zod): `--help` stays fast.
+  const { createContext } = await import('./context.js');
+  const ctx = await createContext(
+    { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
+    process.env,
+    process.cwd(),
+    { deployment: !flags.local && !flags.runtimeArn },
+  );
   const { io } = ctx;
   const permissionMode = flags.permissionMode ? parsePermissionMode(flags.permissionMode) : undefined;
   const allowedTools = flags.allowedTools?.split(',').map((t) => t.trim()).filter(Boolean);
@@ -130,15 +142,20 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
     });
   }
   if (flags.async && flags.transcript) throw new UsageError('--transcript needs the run to finish; with --async, read it after `status --wait` (its URL is in the result).', { code: 'CONFLICTING_FLAGS' });
+  const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
+  // Decided here, not by the transport, so Ctrl-C can name the session to reattach to.
+  const runtimeSessionId = flags.session ?? newRuntimeSessionId();
   const request = {
     prompt,
     permissionMode,
     allowedTools,
     maxTurns: flags.maxTurns,
     model: flags.model,
-    sessionId: flags.session,
+    sessionId: runtimeSessionId,
     repo: flags.repo ? { url: flags.repo, branch: flags.branch, base: flags.base } : undefined,
   };
+  // Rejects an empty prompt before anything is started or printed.
+  buildPayload(request);
   if (flags.async && flags.local && !(await (await import('../engine/local-server.js')).isAgentListening(flags.url))) {
     // A server started for this call would stop, and abort the run, when the command returns.
     throw new UsageError(`--async needs an agent server that outlives this command: nothing listens at ${flags.url}.`, {
@@ -146,7 +163,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       code: 'ASYNC_NEEDS_SERVER',
     });
   }
-  const { transport, cleanup } = await resolveTransport(flags, ctx);
+  const { transport, cleanup, startedServer } = await resolveTransport(flags, ctx);
   if (flags.async) {
     try {
       const { startAsyncRun } = await import('../engine/runs.js');
@@ -155,7 +172,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       else {
         io.data(started.runtime_session_id);
         io.info(`Started (invocation ${started.invocation_id}); the agent keeps working in session ${started.runtime_session_id}.`);
-        io.info(`Follow it: agentcore-claude status${flags.local ? ' --local' : ''} --session ${started.runtime_session_id} --wait`);
+        io.info(`Follow it: ${statusCommandLine(flags, started.runtime_session_id)} --wait`);
       }
       return ExitCode.Success;
     } finally {
@@ -163,9 +180,20 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
     }
   }
   const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  // Installed before the progress shows, so a Ctrl-C as soon as it shows is handled.
+  const interrupt = watchInterrupt({
+    describe: () => interruptedRunText(flags, runtimeSessionId, startedServer),
+    abort: () => {
+      progress.stop();
+      abort.abort();
+    },
+  });
   const progress = io.progress(`Invoking the ${transport.target}…`);
+  // --timeout: the remote transports bound the call themselves (their message says what goes on in AWS).
+  const timer = flags.local ? setTimeout(() => abort.abort(new Error('timeout')), timeoutMs) : undefined;
+  timer?.unref();
+  // A model API error that retrying cannot fix (invalid key, no model access): stop at once.
+  let unfixable: { reason: string; hint: string } | undefined;
   try {
     const outcome = await invokeAgent(
       transport,
@@ -173,35 +201,76 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       (event) => {
         const line = formatEvent(event);
         if (line) progress.log(line);
+        unfixable ??= unfixableRetry(event);
+        if (unfixable) abort.abort(new Error('unfixable'));
         // The spinner text only on a terminal; plain output gets the event lines alone.
         const activity = io.fancy ? activityText(event) : undefined;
         if (activity) progress.update(activity);
       },
       abort.signal,
     ).catch((error: unknown) => {
-      if (abort.signal.aborted) throw new CliError('Interrupted.', { exitCode: ExitCode.Interrupted, code: 'INTERRUPTED' });
+      if (interrupt.interrupted) throw new InterruptedRun();
+      if (unfixable) {
+        throw new CliError(`The agent cannot reach the model: ${unfixable.reason}; retrying cannot fix that, so the run was stopped.`, {
+          exitCode: ExitCode.AgentError,
+          hint: unfixable.hint,
+          code: 'MODEL_ACCESS_REFUSED',
+        });
+      }
+      if (abort.signal.aborted) {
+        throw new CliError(`Gave up waiting for the agent after ${flags.timeout} (--timeout).`, {
+          exitCode: ExitCode.Infrastructure,
+          hint: `${flags.local && startedServer ? 'The server started for this call was stopped. ' : `The run may go on in session ${runtimeSessionId}: ${statusCommandLine(flags, runtimeSessionId)}. `}Pass a longer --timeout (e.g. 2h).`,
+          code: 'TIMEOUT',
+        });
+      }
       throw error;
     });
-    const { response, runtimeSessionId } = outcome;
+    const { response } = outcome;
     if (response.is_error) progress.fail('The agent failed.');
     else progress.succeed('Agent finished.');
     if (flags.transcript && response.transcript) {
       const { readTranscript } = await import('../engine/transcript.js');
       io.data(await readTranscript(response.transcript, ctx.aws, Boolean(flags.local)));
-      io.info(formatSummary(response, { continueCommand: continueCommand(flags, runtimeSessionId) }));
+      io.info(formatSummary(response, { continueCommand: continueCommand(flags, outcome.runtimeSessionId) }));
     } else if (io.json) {
       io.result(response);
     } else {
       if (!response.is_error) io.data(formatResultText(response));
-      io.info(formatSummary(response, { continueCommand: continueCommand(flags, runtimeSessionId) }));
+      io.info(formatSummary(response, { continueCommand: continueCommand(flags, outcome.runtimeSessionId) }));
     }
     if (response.is_error) io.error(formatFailure(response));
     return response.is_error ? ExitCode.AgentError : ExitCode.Success;
   } catch (error) {
     progress.stop();
+    if (error instanceof InterruptedRun) return ExitCode.Interrupted;
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    clearTimeout(timer);
+    interrupt.dispose();
     await cleanup();
   }
+}
+
+/** Thrown inside runInvoke when Ctrl-C aborted the call (the handler already said what runs on). */
+class InterruptedRun extends Error {}
+
+/** The `status` command line that follows a session, with the flags that address the same agent. */
+function statusCommandLine(flags: InvokeFlags, sessionId: string): string {
+  const where = flags.local
+    ? ` --local${flags.url !== DEFAULT_LOCAL_URL ? ` --url ${flags.url}` : ''}`
+    : `${flags.runtimeArn ? ` --runtime-arn ${flags.runtimeArn}` : ''}${flags.name ? ` --name ${flags.name}` : ''}`;
+  return `agentcore-claude status${where} --session ${sessionId}`;
+}
+
+/** What Ctrl-C leaves running, and the commands to reattach to it or continue. */
+function interruptedRunText(flags: InvokeFlags, sessionId: string, startedServer: boolean): string {
+  if (flags.local && startedServer) {
+    return `Stopping the local agent server started for this call; the run in session ${sessionId} ends with it (its files stay in the workspace).
+  → Continue there: ${continueCommand(flags, sessionId)}`;
+  }
+  const where = flags.local ? `the agent server at ${flags.url}` : 'AWS';
+  return `The run may still be going on in ${where}, in session ${sessionId}.
+  → Reattach: ${statusCommandLine(flags, sessionId)} --wait
+  → Continue: ${continueCommand(flags, sessionId)}`;
 }

@@ -8,7 +8,7 @@ export function addTargetOptions(command: Command): Command {
   return command
     .addOption(new Option('--name <name>', 'agent name (runtime name is derived from it)').env('AGENTCORE_CLAUDE_NAME'))
     .addOption(new Option('--stack-name <stack>', 'CloudFormation stack name (default: the agent name)').env('AGENTCORE_CLAUDE_STACK_NAME'))
-    .option('--region <region>', 'AWS region (default: deployment.json, AWS_REGION, or your profile)')
+    .option('--region <region>', 'AWS region (default: the recorded deployment’s, AWS_REGION, or your profile); passed explicitly, it also overrides the account/region check')
     .option('--profile <profile>', 'named AWS profile for credentials (default: AWS_PROFILE / default chain)');
 }
 

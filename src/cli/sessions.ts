@@ -2,7 +2,6 @@
  * `agentcore-claude sessions [list] | rm <id>` — the runtime sessions saved in the output bucket.
  */
 import { Command } from 'commander';
-import { createContext } from './context.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
 interface Flags {
@@ -17,13 +16,14 @@ interface Flags {
 function withCommon(command: Command): Command {
   addTargetOptions(command);
   addJsonOption(command);
-  return command.option('--bucket <bucket>', 'output bucket (default: from deployment.json)');
+  return command.option('--bucket <bucket>', 'output bucket (default: the recorded deployment’s)');
 }
 
 export function sessionsCommand(): Command {
   const sessions = new Command('sessions').description('List or remove the runtime sessions saved in S3 (for `invoke --session`)');
 
   const list = withCommon(new Command('list').description('List saved sessions, most recent first')).action(async (flags: Flags) => {
+    const { createContext } = await import('./context.js');
     const ctx = await createContext(flags);
     const [{ listSessions }, { resolveBucket }] = await Promise.all([import('../engine/sessions.js'), import('../engine/target.js')]);
     const records = await listSessions(ctx.aws().s3(), await resolveBucket(ctx, flags.bucket));
@@ -38,6 +38,7 @@ export function sessionsCommand(): Command {
 
   const rm = withCommon(new Command('rm').description('Delete a saved session (its archive and record)').argument('<id>', 'runtime session id')).action(
     async (id: string, flags: Flags) => {
+      const { createContext } = await import('./context.js');
       const ctx = await createContext(flags);
       const [{ removeSession }, { resolveBucket }] = await Promise.all([import('../engine/sessions.js'), import('../engine/target.js')]);
       const deleted = await removeSession(ctx.aws().s3(), await resolveBucket(ctx, flags.bucket), id);

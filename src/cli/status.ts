@@ -8,8 +8,9 @@ import { parseDuration } from '../core/duration.js';
 import { CliError, ExitCode } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
-import { createContext } from './context.js';
+import type { IoHost } from '../io/host.js';
 import { DEFAULT_LOCAL_URL, resolveTransport, type InvokeFlags } from './invoke.js';
+import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
 interface StatusFlags {
@@ -35,7 +36,7 @@ export function statusCommand(): Command {
     .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m)')
     .option('--local', 'ask the local agent server at --url (agentcore-claude dev)')
     .option('--url <url>', 'URL of the local agent server', DEFAULT_LOCAL_URL)
-    .option('--runtime-arn <arn>', 'AgentCore runtime (default: the one in deployment.json)')
+    .option('--runtime-arn <arn>', 'AgentCore runtime (default: the recorded deployment’s)')
     .option('--qualifier <name>', 'runtime endpoint', 'DEFAULT');
   addTargetOptions(command);
   addJsonOption(command);
@@ -52,7 +53,13 @@ export function statusCommand(): Command {
 async function runStatusCommand(flags: StatusFlags): Promise<number> {
   validateRuntimeSessionId(flags.session);
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') * 1000 : undefined;
-  const ctx = await createContext({ json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile });
+  const { createContext } = await import('./context.js');
+  const ctx = await createContext(
+    { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
+    process.env,
+    process.cwd(),
+    { deployment: !flags.local && !flags.runtimeArn },
+  );
   const { io } = ctx;
   const { runStatus, waitForRun } = await import('../engine/runs.js');
   let transport;
@@ -64,7 +71,20 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
     const invokeFlags = { ...flags, workspaceRoot: '', timeout: flags.timeout ?? '60m' } as InvokeFlags;
     transport = (await resolveTransport(invokeFlags, ctx)).transport;
   }
-  const progress = flags.wait ? io.progress(`Waiting for the run in session ${flags.session}…`) : undefined;
+  let progress: ReturnType<typeof io.progress> | undefined;
+  // Ctrl-C stops waiting, not the run: say how to come back to it. (Installed before anything is
+  // shown, so a Ctrl-C as soon as the wait shows is handled.)
+  const where = flags.local ? ` --local${flags.url !== DEFAULT_LOCAL_URL ? ` --url ${flags.url}` : ''}` : flags.runtimeArn ? ` --runtime-arn ${flags.runtimeArn}` : '';
+  const interrupt = flags.wait
+    ? watchInterrupt({
+        describe: () => `The run in session ${flags.session} goes on.\n  → Wait again: agentcore-claude status${where} --session ${flags.session} --wait`,
+        abort: () => {
+          progress?.stop();
+          process.exit(ExitCode.Interrupted);
+        },
+      })
+    : undefined;
+  if (flags.wait) progress = io.progress(`Waiting for the run in session ${flags.session}…`);
   let lastEvent = '';
   const reply = flags.wait
     ? await waitForRun(transport, flags.session, {
@@ -76,12 +96,15 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
           lastEvent = line ?? lastEvent;
           progress?.update(`Running: ${r.turns} turn(s), ${r.files_so_far.length} file(s) so far`);
         },
-      }).finally(() => progress?.stop())
+      }).finally(() => {
+        progress?.stop();
+        interrupt?.dispose();
+      })
     : await runStatus(transport, flags.session);
   return report(reply, flags, io);
 }
 
-function report(reply: StatusReply, flags: StatusFlags, io: Awaited<ReturnType<typeof createContext>>['io']): number {
+function report(reply: StatusReply, flags: StatusFlags, io: IoHost): number {
   if (io.json) io.result(reply);
   if (reply.status === 'unknown') {
     if (!io.json) io.info(`No run of session ${flags.session} on the agent: ${reply.reason}`);

@@ -94,6 +94,19 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('tool_result'), tool_use_id: z.string(), name: z.string(), is_error: z.boolean(), summary: z.string() }),
   z.looseObject({ type: z.literal('upload'), count: z.number(), destination: z.string() }),
   z.looseObject({ type: z.literal('restore'), files: z.number(), refused: z.array(z.string()) }),
+  /**
+   * A model API request failed and Claude Code will retry it (the SDK's `system`/`api_retry`
+   * message): attempt n of max_retries, after retry_delay_ms; error_status is the HTTP status, or
+   * null for a connection error (no network, timeout).
+   */
+  z.looseObject({
+    type: z.literal('retry'),
+    attempt: z.number(),
+    max_retries: z.number(),
+    retry_delay_ms: z.number(),
+    error_status: z.number().nullable(),
+    error: z.string().optional(),
+  }),
   agentResponseSchema.extend({ type: z.literal('result') }),
 ]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;
@@ -123,7 +136,7 @@ export const agentErrorBodySchema = z.looseObject({ error: z.string(), details: 
 export type AgentErrorBody = z.infer<typeof agentErrorBodySchema>;
 
 /** Event types this CLI knows; others (from newer servers) are skipped by {@link parseAgentEvent}. */
-const KNOWN_EVENTS = new Set(['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'restore', 'result']);
+const KNOWN_EVENTS = new Set(['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'restore', 'retry', 'result']);
 
 /**
  * Parse one SSE `data:` payload. Returns undefined for an event type this CLI does not know.

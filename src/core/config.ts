@@ -123,8 +123,15 @@ export function resolveConfig(layers: { file?: Settings; env?: Settings; flags?:
 /**
  * Default stack name for an agent name. CloudFormation stack names must match
  * `[a-zA-Z][-a-zA-Z0-9]*` and be at most 128 characters (CreateStack API reference).
+ * Accents are dropped (`Über` → `Uber`), each run of other characters becomes one `-`, and a
+ * name not starting with a letter gets the prefix `agent-` (`9lives` → `agent-9lives`), as the
+ * runtime name gets `agent_`: nothing of the name is lost, and the same name always gives the
+ * same stack name. Only punctuation or non-Latin letters: `agentcore-claude`.
  */
 export function defaultStackName(name: string): string {
-  const cleaned = name.replace(/[^a-zA-Z0-9-]+/g, '-').replace(/^[^a-zA-Z]+/, '').replace(/-+$/, '');
-  return (cleaned || 'agentcore-claude').slice(0, 128);
+  const ascii = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  let cleaned = ascii.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  if (!cleaned) return DEFAULT_AGENT_NAME;
+  if (!/^[a-zA-Z]/.test(cleaned)) cleaned = `agent-${cleaned}`;
+  return cleaned.slice(0, 128).replace(/-+$/, '');
 }

@@ -1,11 +1,17 @@
 /**
- * The deployment state file `deployment.json`, written by `deploy` and read by every other
- * command (flags override it). Schema only; reading/writing lives in `src/io/state-file.ts`.
+ * The project state: `.agentcore-claude/deployments.json` at the project root, one record per
+ * deployment (`deploy` adds or updates its agent's record, `destroy` removes it), read by every
+ * other command (flags override it). Schema only; finding, reading (with migration of the old
+ * one-agent `deployment.json`) and writing live in `src/io/state-file.ts`.
  */
 import { z } from 'zod';
 
-/** Default path of the state file, relative to the current directory. */
-export const STATE_FILE_NAME = 'deployment.json';
+/** The project's directory of local state (also holds `invoke --local` workspaces). */
+export const STATE_DIR_NAME = '.agentcore-claude';
+/** The state file, relative to the project root. */
+export const STATE_FILE_NAME = `${STATE_DIR_NAME}/deployments.json`;
+/** The one-agent state file of earlier versions, relative to the project root; read and migrated. */
+export const LEGACY_STATE_FILE_NAME = 'deployment.json';
 
 export const deploymentStateSchema = z.object({
   /** Schema version of this file. */
@@ -53,3 +59,16 @@ export const deploymentStateSchema = z.object({
   updatedAt: z.string(),
 });
 export type DeploymentState = z.infer<typeof deploymentStateSchema>;
+
+/** The state file: every deployment of the project, in the order they were first made. */
+export const stateFileSchema = z.object({
+  /** Schema version of this file (the old one-agent `deployment.json` was a record with `version: 1`). */
+  version: z.literal(2),
+  deployments: z.array(deploymentStateSchema),
+});
+export type StateFile = z.infer<typeof stateFileSchema>;
+
+/** True when two records are the same deployment: same agent name, region and account. */
+export function sameDeployment(a: Pick<DeploymentState, 'name' | 'region' | 'account'>, b: Pick<DeploymentState, 'name' | 'region' | 'account'>): boolean {
+  return a.name === b.name && a.region === b.region && a.account === b.account;
+}

@@ -33,7 +33,7 @@ export interface ApiKeyResult {
 }
 
 /**
- * Fetch and save the API key of the deployment `ctx` names (deployment.json, or --name/--stack-name).
+ * Fetch and save the API key of the deployment `ctx` names (the recorded deployment, or --name/--stack-name).
  * `.api_key` and `.gitignore` are written in `ctx.cwd`.
  * @throws UsageError (exit 2) when no deployment is named; CliError (exit 3) when the stack does
  *   not exist or has no HTTP API (hint: `deploy --with-api`), or GetApiKey fails.

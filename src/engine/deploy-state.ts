@@ -1,5 +1,5 @@
 /**
- * The deployment state written after a deploy (`deployment.json`, schema in core/state.ts).
+ * The deployment state written after a deploy (one record of `.agentcore-claude/deployments.json`, schema in core/state.ts).
  */
 import type { DeploymentState } from '../core/state.js';
 import type { ApplyState } from './deploy.js';

@@ -88,7 +88,7 @@ export interface DeployResult {
   plan: DeployPlan;
   /** The state written (or unchanged) after apply; undefined for a dry run. */
   state?: DeploymentState;
-  /** True when deployment.json was (re)written. */
+  /** True when the state file was (re)written. */
   stateWritten: boolean;
 }
 
@@ -101,6 +101,8 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const { io } = ctx;
   const target = resolveTarget(ctx.config, ctx.region, ctx.state);
   if (target.runtimeName !== target.agentName) io.info(`Runtime name: "${target.agentName}" → ${target.runtimeName} (AgentCore allows [a-zA-Z][a-zA-Z0-9_]{0,47})`);
+  if (target.stackName !== target.agentName) io.info(`Stack name: "${target.agentName}" → ${target.stackName} (CloudFormation allows [a-zA-Z][-a-zA-Z0-9]*)`);
+  if (target.repositoryName !== target.agentName) io.info(`ECR repository: "${target.agentName}" → ${target.repositoryName} (lower case)`);
   const clients = ctx.aws();
   const identity = await callerIdentity(clients);
   io.info(`Deploying as ${identity.arn} (account ${identity.account}, region ${target.region})`);
@@ -321,7 +323,7 @@ function definedLifecycle(lifecycle: LifecycleSettings | undefined): LifecycleSe
   return Object.keys(defined).length ? defined : undefined;
 }
 
-/** Write deployment.json atomically, unless only its timestamp would change. */
+/** Record the deployment in the state file atomically, unless only its timestamp would change. */
 async function finish(ctx: DeployContext, state: ApplyState, plan: DeployPlan): Promise<DeployResult> {
   const next = deploymentState(ctx.state, state);
   const unchanged = ctx.state && JSON.stringify({ ...ctx.state, updatedAt: '' }) === JSON.stringify({ ...next, updatedAt: '' });

@@ -1,16 +1,14 @@
 /**
  * `destroy`: delete the runtime (and wait until it is gone), the output bucket with every object
- * version (unless `--keep-outputs`), the ECR repository with its images, then the stack; finally
- * rename deployment.json to `deployment.destroyed-<time>.json`.
+ * version (unless `--keep-outputs`), the ECR repository with its images, then the stack.
  *
  * Plan first (live counts of what would be lost), confirm (default No; `--yes` for scripts), then
- * apply. The bucket and repository are emptied before DeleteStack (CloudFormation cannot delete
+ * apply; finally remove the deployment's record from the project state (a copy is kept beside it).
+ * The bucket and repository are emptied before DeleteStack (CloudFormation cannot delete
  * them otherwise) and deleted after it if still there, so the result is the same whether the
  * template retains them (DeletionPolicy: Retain) or not. With `--keep-outputs`, a bucket CloudFormation
  * cannot delete (not empty) is retained with DeleteStack's RetainResources.
  */
-import { rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { countImages, deleteAllImages, deleteRepository } from '../aws/ecr-ops.js';
 import { deleteRuntimeAndWait, runtimeStatus } from '../aws/runtime-ops.js';
 import { bucketExists, deleteBucketAndContents, emptyBucket, listAllVersions } from '../aws/s3.js';
@@ -18,6 +16,7 @@ import { deleteStackAndWait, logicalIdsOf } from '../aws/stack-ops.js';
 import { repositoryNameFromUri, runtimeLogGroup } from '../core/console-links.js';
 import { CliError, ExitCode } from '../core/errors.js';
 import { askConfirm } from '../io/prompt.js';
+import { removeState } from '../io/state-file.js';
 import { liveStack, requireDeployment, runtimeIdOf, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
 
 export interface DestroyPlan {
@@ -27,7 +26,7 @@ export interface DestroyPlan {
   bucket?: { name: string; objectVersions: number; keep: boolean };
   repository?: { name: string; images: number };
   logGroup?: string;
-  /** deployment.json, renamed at the end (when it describes this deployment). */
+  /** The state file whose record of this deployment is removed at the end (when it has one). */
   stateFile?: string;
 }
 
@@ -39,7 +38,7 @@ export interface DestroyResult {
   objectVersionsDeleted: number;
   repository: 'deleted' | 'absent';
   imagesDeleted: number;
-  /** Where deployment.json was moved, or null. */
+  /** Where the removed state record was copied, or null. */
   stateFile: string | null;
   /** Not deleted: AgentCore's log group (logs stay readable until you delete it). */
   logGroup?: string;
@@ -47,7 +46,7 @@ export interface DestroyResult {
 
 /**
  * Look up what exists now and what would be lost.
- * @throws UsageError when there is no deployment.json and no target flag.
+ * @throws UsageError when no deployment is recorded or selected and no target flag is given.
  */
 export async function planDestroy(ctx: OpsContext, options: { keepOutputs?: boolean }): Promise<DestroyPlan> {
   requireDeployment(ctx);
@@ -155,7 +154,7 @@ export async function applyDestroy(ctx: OpsContext, plan: DestroyPlan, options: 
     await deleteRepository(aws.ecr(), plan.repository.name);
     result.repository = 'deleted';
   }
-  if (plan.stateFile) result.stateFile = await retireStateFile(plan.stateFile);
+  if (plan.stateFile && stateMatches(ctx)) result.stateFile = await removeState(plan.stateFile, ctx.state);
   return result;
 }
 
@@ -180,12 +179,5 @@ async function deleteStack(ctx: OpsContext, plan: DestroyPlan, options: { keepOu
   progress.succeed(`Stack ${stack.name} deleted.`);
 }
 
-/** Rename deployment.json to `deployment.destroyed-<YYYYMMDDTHHMMSSZ>.json` beside it. */
-export async function retireStateFile(path: string, now = new Date()): Promise<string> {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const target = join(dirname(path), `deployment.destroyed-${stamp}.json`);
-  await rename(path, target);
-  return target;
-}
 
 export { stackNameOf };

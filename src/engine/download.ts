@@ -19,7 +19,7 @@ export { resolveBucket } from './target.js';
 export const DEFAULT_CONCURRENCY = 16;
 
 export interface DownloadOptions {
-  /** `--bucket`: overrides deployment.json and the stack output. */
+  /** `--bucket`: overrides the recorded deployment and the stack output. */
   bucket?: string;
   /** `--out`: local directory; default `./outputs`. */
   out?: string;

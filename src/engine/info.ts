@@ -10,7 +10,7 @@ import { liveStack, requireDeployment, runtimeIdOf, stackNameOf, stateMatches, S
 /** Status shown for a resource AWS no longer has. */
 export const NOT_FOUND = 'NOT_FOUND';
 
-/** The `info --json` document (a contract: fields are only added, never renamed). */
+/** What `info` reports; `info --json` prints it with snake_case keys (a contract: fields are only added, never renamed). */
 export interface InfoResult {
   name: string;
   region: string;
@@ -46,7 +46,7 @@ export interface InfoResult {
 /**
  * Gather the live information. A runtime or stack that no longer exists is reported with
  * status `NOT_FOUND` (not an error).
- * @throws UsageError when there is no deployment.json and no target flag.
+ * @throws UsageError when no deployment is recorded or selected and no target flag is given.
  */
 export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
   requireDeployment(ctx);

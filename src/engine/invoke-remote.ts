@@ -1,6 +1,6 @@
 /**
  * `invoke` without `--local`: which deployed agent to reach, and how. The runtime comes from
- * `--runtime-arn`, else `deployment.json` (when it is the deployment the flags name), else the
+ * `--runtime-arn`, else the recorded deployment (when it is the one the flags name), else the
  * runtime `deploy` would have made for `--name`; `--api` goes through the HTTP API with the
  * endpoint `deploy --with-api` recorded (or the stack's ApiEndpoint output) and the key `api-key` saved.
  */
@@ -20,7 +20,7 @@ export interface RemoteOptions {
 
 /**
  * The transport to the deployed agent.
- * @throws UsageError (exit 2) when no deployment is known (no deployment.json, no --name/--runtime-arn),
+ * @throws UsageError (exit 2) when no deployment is known (none recorded, no --name/--runtime-arn),
  *   when `--api` has no endpoint or no saved key; CliError (exit 3) when the runtime does not exist.
  */
 export async function remoteTransport(ctx: OpsContext, options: RemoteOptions): Promise<AgentTransport> {

@@ -3,6 +3,7 @@
  * of this package, for `dev` and for `invoke --local` when nothing listens at `--url`.
  */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
@@ -34,7 +35,10 @@ export interface LocalServerOptions {
   workspaceRoot: string;
   /** Environment of the server (model access, AWS, OUTPUT_BUCKET_NAME…). */
   env: NodeJS.ProcessEnv;
-  /** `inherit`: the server's output goes to this process's stdout/stderr (dev); `capture`: kept for errors. */
+  /**
+   * `inherit`: the server's output goes on to this process's stdout/stderr (dev; its own
+   * "listening" line is left out, the caller says where it listens); `capture`: kept for errors.
+   */
   stdio: 'inherit' | 'capture';
 }
 
@@ -58,19 +62,28 @@ export async function startLocalServer(options: LocalServerOptions, readyTimeout
   }
   const workspaceRoot = resolve(options.workspaceRoot);
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  await requirePortFree(options.host, options.port, url);
   let output = '';
   const child = execa(process.execPath, [entry], {
     // AGENT_ALLOW_FILE_REPOS=1: local development may name file:// repositories (container/src/payload.ts).
     env: { ...options.env, PORT: String(options.port), HOST: options.host, WORKSPACE_ROOT: workspaceRoot, AGENT_ALLOW_FILE_REPOS: '1' },
     extendEnv: false,
-    stdio: options.stdio === 'inherit' ? 'inherit' : 'pipe',
-    all: options.stdio === 'capture',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    all: true,
     reject: false,
     cleanup: true,
   });
-  child.all?.on('data', (chunk: Buffer) => {
+  const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
-  });
+  };
+  child.all?.on('data', keep);
+  if (options.stdio === 'inherit') {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString().replace(/^agent server listening on .*\n/m, '');
+      if (text) process.stdout.write(text);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  }
   let exited = false;
   void child.then(() => {
     exited = true;
@@ -80,8 +93,8 @@ export async function startLocalServer(options: LocalServerOptions, readyTimeout
     if (exited || Date.now() > deadline) {
       child.kill('SIGTERM');
       const result = await child;
-      throw new CliError(`The local agent server did not start at ${url}${exited ? ` (exit code ${result.exitCode})` : ''}.`, {
-        hint: output ? `Its output:\n${output.trim()}` : 'Is the port already in use? Pass --port or --url.',
+      throw new CliError(`The local agent server did not start at ${url}${exited ? ` (exit code ${result.exitCode})` : ` within ${readyTimeoutMs / 1000} s`}.`, {
+        hint: startFailureHint(output),
         code: 'LOCAL_SERVER_FAILED',
       });
     }
@@ -96,4 +109,36 @@ export async function startLocalServer(options: LocalServerOptions, readyTimeout
       await child;
     },
   };
+}
+
+/** The hint for a server that did not start, from its output. */
+function startFailureHint(output: string): string {
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(output)?.[1];
+  if (missing) {
+    return `The agent server's dependency ${missing} is not installed next to agentcore-claude. Reinstall it (npm install agentcore-claude), or in a checkout run \`npm ci\`.`;
+  }
+  return output ? `Its output:\n${output.trim()}` : 'It printed nothing; run `agentcore-claude dev` to see its log.';
+}
+
+/**
+ * Fail before starting anything when `host:port` is taken (EADDRINUSE), or cannot be bound.
+ * @throws CliError (exit 3) naming the port and the flags that choose another.
+ */
+export async function requirePortFree(host: string, port: number, url: string): Promise<void> {
+  const error = await new Promise<NodeJS.ErrnoException | undefined>((done) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => done(e));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => done(undefined)));
+  });
+  if (!error) return;
+  if (error.code === 'EADDRINUSE') {
+    const agent = await isAgentListening(url, 1000);
+    throw new CliError(`Port ${port} on ${host} is already in use${agent ? ' by another agent server' : ''}.`, {
+      hint: agent
+        ? `Use that server (agentcore-claude invoke --local --url ${url} "…"), stop it, or pass --port <port>.`
+        : 'Stop what listens there, or pass --port <port> (dev) / --url http://127.0.0.1:<port> (invoke --local).',
+      code: 'PORT_IN_USE',
+    });
+  }
+  throw new CliError(`Cannot listen on ${host}:${port}: ${error.code ?? error.message}.`, { hint: 'Pass --host 127.0.0.1 or another --port.', code: 'CANNOT_LISTEN' });
 }

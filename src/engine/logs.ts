@@ -32,7 +32,7 @@ export interface LogsOptions {
  */
 export const FOLLOW_OVERLAP_MS = 10_000;
 
-/** The runtime's log group name, from deployment.json or a runtime looked up by `--name`. */
+/** The runtime's log group name, from the recorded deployment or a runtime looked up by `--name`. */
 export async function logGroupOf(ctx: OpsContext): Promise<string> {
   requireDeployment(ctx);
   const id = await runtimeIdOf(ctx);

@@ -1,7 +1,8 @@
 /**
- * Which deployment an operating command (`info`, `download`, `logs`, `destroy`) acts on:
- * `deployment.json` (written by `deploy`), overridden by `--name`, `--stack-name`, `--region`
- * (and `--bucket` for `download`). Without either, a usage error says to deploy or pass a flag.
+ * Which deployment an operating command (`info`, `download`, `logs`, `destroy`) acts on: the
+ * record selected from the project state (`.agentcore-claude/deployments.json`, written by
+ * `deploy`; see `src/cli/context.ts`), overridden by `--name`, `--stack-name`, `--region` (and
+ * `--bucket` for `download`). Without either, a usage error says to deploy or pass a flag.
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { StackStatus } from '../aws/stack-ops.js';
@@ -39,14 +40,14 @@ export function hasExplicitTarget(config: ResolvedConfig): boolean {
 }
 
 /**
- * Throw the "no deployment" usage error unless `deployment.json` exists or a target was named.
+ * Throw the "no deployment" usage error unless a deployment is selected from the project state or a target was named.
  * @param extraFlags flags that also name a target for this command (e.g. `--bucket`).
  */
 export function requireDeployment(ctx: OpsContext, extraFlags: string[] = [], extraGiven = false): void {
   if (ctx.state || hasExplicitTarget(ctx.config) || extraGiven) return;
   const flags = ['--name <agent>', '--stack-name <stack>', ...extraFlags].join(', ');
-  throw new UsageError(`No deployment found: ${ctx.statePath} does not exist.`, {
-    hint: `Run \`agentcore-claude deploy\` first (it writes deployment.json), or pass ${flags} with --region.`,
+  throw new UsageError(`No deployment found: ${ctx.statePath} records none.`, {
+    hint: `Run \`agentcore-claude deploy\` first (it records the deployment), or pass ${flags} with --region.`,
     code: 'NO_DEPLOYMENT',
   });
 }
@@ -91,7 +92,7 @@ export async function liveStack(ctx: OpsContext): Promise<StackStatus | undefine
 }
 
 /**
- * The bucket to read: `--bucket`, else deployment.json, else the stack output `OutputBucketName`.
+ * The bucket to read: `--bucket`, else the recorded deployment, else the stack output `OutputBucketName`.
  * @throws UsageError when none is known.
  */
 export async function resolveBucket(ctx: OpsContext, flag?: string): Promise<string> {

@@ -68,9 +68,12 @@ export class IoHost {
     this.out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** Write one JSON document to stdout: the `--json` contract. */
+  /**
+   * Write one JSON document to stdout: the `--json` contract. Keys are snake_case in every
+   * document (the agent protocol's casing): camelCase keys are converted here, see {@link snakeCaseKeys}.
+   */
   result(value: unknown): void {
-    this.out.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.out.write(`${JSON.stringify(snakeCaseKeys(value), null, 2)}\n`);
   }
 
   /** A progress/info line on stderr; silenced by `--json` and `--quiet`. */
@@ -97,6 +100,19 @@ export class IoHost {
   }
 }
 
+/**
+ * A deep copy of `value` whose camelCase keys (`stackName`, `objectVersionsDeleted`) are
+ * snake_case (`stack_name`, `object_versions_deleted`). Other keys are data and stay as they
+ * are: AWS names (`OutputBucketName`, stack outputs and parameters), paths, ids, model names.
+ */
+export function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, v]) => [/^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(key) ? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : key, snakeCaseKeys(v)]),
+  );
+}
+
 /** True when running under CI (`CI` set to anything but `false`/`0`/empty). */
 export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI;
@@ -107,17 +123,30 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
 class SpinnerProgress implements Progress {
   private spinner?: Ora;
   private ended = false;
+  private readonly started = Date.now();
+  private readonly clock: NodeJS.Timeout;
   constructor(
     private text: string,
     private readonly stream: NodeJS.WritableStream,
   ) {
+    // The elapsed time, refreshed every second: waits for AWS or the agent can take minutes.
+    this.clock = setInterval(() => this.render(), 1000);
+    this.clock.unref();
     void loadOra().then(({ default: ora }) => {
-      if (!this.ended) this.spinner = ora({ text: this.text, stream: this.stream }).start();
+      // discardStdin: false — ora would put the terminal in raw mode, where Ctrl-C is a keystroke
+      // instead of SIGINT; the commands handle SIGINT themselves (exit 130, say what still runs).
+      if (!this.ended) this.spinner = ora({ text: this.decorated(), stream: this.stream, discardStdin: false }).start();
     });
+  }
+  private decorated(): string {
+    return `${this.text} ${formatElapsed(Date.now() - this.started)}`;
+  }
+  private render(): void {
+    if (this.spinner) this.spinner.text = this.decorated();
   }
   update(text: string): void {
     this.text = text;
-    if (this.spinner) this.spinner.text = text;
+    this.render();
   }
   log(line: string): void {
     this.spinner?.clear();
@@ -126,18 +155,29 @@ class SpinnerProgress implements Progress {
   }
   succeed(text?: string): void {
     this.ended = true;
+    clearInterval(this.clock);
     if (this.spinner) this.spinner.succeed(text);
     else this.stream.write(`\u2714 ${text ?? this.text}\n`);
   }
   fail(text?: string): void {
     this.ended = true;
+    clearInterval(this.clock);
     if (this.spinner) this.spinner.fail(text);
     else this.stream.write(`\u2716 ${text ?? this.text}\n`);
   }
   stop(): void {
     this.ended = true;
+    clearInterval(this.clock);
     this.spinner?.stop();
   }
+}
+
+/** Elapsed time as shown beside a spinner: `(4s)`, `(2m 05s)`, `(1h 02m)`. */
+export function formatElapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `(${s}s)`;
+  if (s < 3600) return `(${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s)`;
+  return `(${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m)`;
 }
 
 class PlainProgress implements Progress {

@@ -23,7 +23,31 @@ export function formatEvent(event: ProgressEvent): string | undefined {
       return `uploading ${event.count} file(s) to ${event.destination}`;
     case 'restore':
       return `session restored from S3 (${event.files} file(s))${event.refused.length > 0 ? `; refused: ${event.refused.join('; ')}` : ''}`;
+    case 'retry':
+      return `↻ model API ${event.error_status === null ? 'unreachable' : `error ${event.error_status}`}${event.error ? ` (${event.error})` : ''}: retry ${event.attempt}/${event.max_retries} in ${Math.round(event.retry_delay_ms / 1000)} s`;
   }
+}
+
+/**
+ * Why retrying a model API request cannot succeed, or undefined when it may: 401 (invalid API
+ * key or credentials) and 403 (no access to the model, or the API key lacks permission) do not
+ * change between attempts, so `invoke` stops at the first such retry instead of waiting minutes.
+ */
+export function unfixableRetry(event: ProgressEvent): { reason: string; hint: string } | undefined {
+  if (event.type !== 'retry') return undefined;
+  if (event.error_status === 401) {
+    return {
+      reason: `the model API rejected the credentials (HTTP 401${event.error ? `: ${event.error}` : ''})`,
+      hint: 'Check ANTHROPIC_API_KEY (or, with CLAUDE_CODE_USE_BEDROCK=1, your AWS credentials) where the agent runs, then invoke again.',
+    };
+  }
+  if (event.error_status === 403) {
+    return {
+      reason: `the model API refused access (HTTP 403${event.error ? `: ${event.error}` : ''})`,
+      hint: 'Enable access to the model (Amazon Bedrock console → Model access, or your Anthropic plan), or pick another with --model.',
+    };
+  }
+  return undefined;
 }
 
 /** Short spinner text for the current activity. */
@@ -31,6 +55,7 @@ export function activityText(event: ProgressEvent): string | undefined {
   if (event.type === 'tool_use') return `Running ${event.name}${event.summary ? ` ${event.summary}` : ''}`;
   if (event.type === 'tool_result' || event.type === 'init' || event.type === 'text') return 'Agent working…';
   if (event.type === 'upload') return `Uploading ${event.count} file(s)…`;
+  if (event.type === 'retry') return `Model API ${event.error_status ?? 'unreachable'}: retry ${event.attempt}/${event.max_retries}…`;
   return undefined;
 }
 

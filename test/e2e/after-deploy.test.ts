@@ -16,6 +16,7 @@ import { FAKE_DOCKER_DIR } from '../support/deploy-context.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { cliEnv, REPO_ROOT, requireBuiltBinary, runCli, tempDir } from '../support/ops-cli.js';
 import { motoClients, putObjects } from '../support/seed-deployment.js';
+import { readDeployment, readDeployments } from '../support/state.js';
 
 let moto: Moto;
 let env: Record<string, string>;
@@ -37,7 +38,7 @@ beforeAll(async () => {
   });
   const deployed = await runCli(['deploy', '--yes', '--name', 'ops-after-deploy'], { cwd: work.dir, env, timeout: 120_000 });
   if (deployed.exitCode !== 0) throw new Error(`deploy failed (${deployed.exitCode}):\n${deployed.stderr}`);
-  state = JSON.parse(readFileSync(join(work.dir, 'deployment.json'), 'utf8'));
+  state = readDeployment(work.dir);
 });
 afterAll(async () => {
   await moto?.stop();
@@ -52,11 +53,11 @@ describe('after a real deploy', () => {
     expect(info).toMatchObject({
       name: 'ops-after-deploy',
       bucket: state.bucket,
-      repositoryUri: state.repositoryUri,
+      repository_uri: state.repositoryUri,
       model: state.model,
-      runtime: { id: state.runtime.id, arn: state.runtime.arn, name: state.runtime.name, imageUri: state.imageUri },
+      runtime: { id: state.runtime.id, arn: state.runtime.arn, name: state.runtime.name, image_uri: state.imageUri },
       stack: { name: state.stackName, status: 'CREATE_COMPLETE' },
-      logGroup: `/aws/bedrock-agentcore/runtimes/${state.runtime.id}-DEFAULT`,
+      log_group: `/aws/bedrock-agentcore/runtimes/${state.runtime.id}-DEFAULT`,
     });
     expect(['READY', 'CREATING']).toContain(info.runtime.status);
   });
@@ -72,10 +73,10 @@ describe('after a real deploy', () => {
     expect(readFileSync(join(work.dir, 'outputs/20250105_120000/result.md'), 'utf8')).toBe('done');
   });
 
-  it('destroy --yes leaves nothing behind and renames deployment.json', async () => {
+  it('destroy --yes leaves nothing behind and removes the record from the state file', async () => {
     const r = await runCli(['destroy', '--yes', '--json'], { cwd: work.dir, env, timeout: 120_000 });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ runtime: 'deleted', stack: 'deleted', bucket: 'deleted', repository: 'deleted', objectVersionsDeleted: 2 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ runtime: 'deleted', stack: 'deleted', bucket: 'deleted', repository: 'deleted', object_versions_deleted: 2 });
     const aws = motoClients(moto.env);
     const gone = (p: Promise<unknown>) => p.then(() => false, () => true);
     expect(await gone(aws.control.send(new GetAgentRuntimeCommand({ agentRuntimeId: state.runtime.id })))).toBe(true);
@@ -83,6 +84,7 @@ describe('after a real deploy', () => {
     expect(await gone(aws.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [state.repositoryUri.split('/').slice(1).join('/')] })))).toBe(true);
     const stacks = await aws.cfn.send(new DescribeStacksCommand({ StackName: state.stackName })).then((x) => x.Stacks ?? [], () => []);
     expect(stacks.filter((s) => s.StackStatus !== 'DELETE_COMPLETE')).toEqual([]);
-    expect(readdirSync(work.dir).filter((f) => f.startsWith('deployment'))).toEqual([expect.stringMatching(/^deployment\.destroyed-\d{8}T\d{6}Z\.json$/)]);
+    expect(readDeployments(work.dir)).toEqual([]);
+    expect(readdirSync(join(work.dir, '.agentcore-claude')).filter((f) => f.startsWith('destroyed-'))).toEqual([expect.stringMatching(/^destroyed-ops-after-deploy-us-east-1-\d{8}T\d{6}Z\.json$/)]);
   });
 });

@@ -66,7 +66,7 @@ describe('agentcore-claude api-key (built binary vs moto)', () => {
     const again = await run('--stack-name', 'my-agent', '--json');
     expect(again.exitCode).toBe(0);
     const json = JSON.parse(String(again.stdout));
-    expect(json).toMatchObject({ endpoint: ENDPOINT, keyId, masked: true, gitignoreUpdated: false, stackName: 'my-agent', region: 'us-east-1' });
+    expect(json).toMatchObject({ endpoint: ENDPOINT, key_id: keyId, masked: true, gitignore_updated: false, stack_name: 'my-agent', region: 'us-east-1' });
     expect(String(again.stdout)).not.toContain(KEY_VALUE);
     expect(readFileSync(join(cwd, '.gitignore'), 'utf8').match(/\.api_key/g)).toHaveLength(1);
   });
@@ -74,11 +74,11 @@ describe('agentcore-claude api-key (built binary vs moto)', () => {
   it('creates .gitignore when there is none, and prints the key with --show', async () => {
     const result = await run('--stack-name', 'my-agent', '--show', '--json');
     expect(result.exitCode).toBe(0);
-    expect(JSON.parse(String(result.stdout))).toMatchObject({ apiKey: KEY_VALUE, masked: false, gitignoreUpdated: true });
+    expect(JSON.parse(String(result.stdout))).toMatchObject({ api_key: KEY_VALUE, masked: false, gitignore_updated: true });
     expect(readFileSync(join(cwd, '.gitignore'), 'utf8')).toBe('.api_key\n');
   });
 
-  it('reads the stack name and region from deployment.json', async () => {
+  it('reads the stack name and region from an old deployment.json (migrated)', async () => {
     const now = new Date().toISOString();
     writeFileSync(
       join(cwd, 'deployment.json'),
@@ -91,7 +91,7 @@ describe('agentcore-claude api-key (built binary vs moto)', () => {
     );
     const result = await runCli(['api-key', '--json'], { cwd, env: { ...moto.env, AWS_REGION: undefined } });
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    expect(JSON.parse(String(result.stdout)).keyId).toBe(keyId);
+    expect(JSON.parse(String(result.stdout)).key_id).toBe(keyId);
   });
 
   it('says to deploy --with-api when the stack has no HTTP API, and writes nothing', async () => {

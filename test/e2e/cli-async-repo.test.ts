@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
-import { runCli } from '../support/cli.js';
+import { runCli, spawnCli } from '../support/cli.js';
 import { createBareRepo } from '../support/git-repo.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket } from '../support/s3-bucket.js';
@@ -47,7 +47,7 @@ describe('invoke --async, status, download', () => {
     expect(started.exitCode, started.stderr).toBe(0);
     const session = started.stdout.trim();
     expect(session.length).toBeGreaterThanOrEqual(33);
-    expect(started.stderr).toContain(`status --local --session ${session} --wait`);
+    expect(started.stderr).toContain(`status --local --url ${server.url} --session ${session} --wait`);
 
     const now = await cli(['status', '--local', '--url', server.url, '--session', session]);
     expect(now.exitCode, now.stderr).toBe(0);
@@ -70,6 +70,20 @@ describe('invoke --async, status, download', () => {
     const run = await cli(['invoke', '--local', '--url', 'http://127.0.0.1:9', '--async', 'x']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--async needs an agent server that outlives this command');
+  });
+
+  it('Ctrl-C during status --wait exits 130 and says the run goes on and how to wait again', async () => {
+    model.setScript([textTurn('slow plan', 30_000)]);
+    const started = await cli(['invoke', '--local', '--url', server.url, '--async', 'plan slowly']);
+    expect(started.exitCode, started.stderr).toBe(0);
+    const session = started.stdout.trim();
+    const waiting = spawnCli(['status', '--local', '--url', server.url, '--session', session, '--wait'], { cwd, env: { ...moto.env, PATH: process.env.PATH } });
+    await new Promise<void>((resolve) => waiting.stderr?.on('data', (chunk: Buffer) => chunk.toString().includes('Waiting for the run') && resolve()));
+    waiting.kill('SIGINT');
+    const run = await waiting;
+    expect(run.exitCode).toBe(130);
+    expect(String(run.stderr)).toContain(`The run in session ${session} goes on.`);
+    expect(String(run.stderr)).toContain(`Wait again: agentcore-claude status --local --url ${server.url} --session ${session} --wait`);
   });
 
   it('status of an unknown session: exit 2 with the reason', async () => {

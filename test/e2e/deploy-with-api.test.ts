@@ -14,6 +14,7 @@ import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksComm
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
+import { readDeployment } from '../support/state.js';
 
 let moto: Moto;
 let cwd: string;
@@ -43,7 +44,7 @@ describe('agentcore-claude deploy --with-api (built binary vs moto)', () => {
   it('adds the HTTP API for the new runtime and records its endpoint', async () => {
     const result = await deploy();
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    const state = JSON.parse(readFileSync(join(cwd, 'deployment.json'), 'utf8'));
+    const state = readDeployment(cwd);
     expect(state.runtime.arn).toMatch(/^arn:aws:bedrock-agentcore:us-east-1:123456789012:/);
 
     const cfn = new CloudFormationClient(aws);
@@ -57,7 +58,7 @@ describe('agentcore-claude deploy --with-api (built binary vs moto)', () => {
     expect(ids).toEqual(expect.arrayContaining(['ApiRestApi', 'ApiInvokeResource', 'ApiBridgeFunction', 'ApiBridgeRole', 'ApiBridgePermission']));
 
     const restApiId = resources.find((r) => r.LogicalResourceId === 'ApiRestApi')!.PhysicalResourceId!;
-    expect(state.api.endpoint).toBe(`https://${restApiId}.execute-api.us-east-1.amazonaws.com/prod/invoke`);
+    expect(state.api?.endpoint).toBe(`https://${restApiId}.execute-api.us-east-1.amazonaws.com/prod/invoke`);
     const apigw = new APIGatewayClient(aws);
     expect((await apigw.send(new GetRestApisCommand({}))).items!.map((a) => a.name)).toContain(`${state.stackName}-api`);
     const invoke = (await apigw.send(new GetResourcesCommand({ restApiId }))).items!.find((r) => r.path === '/invoke')!;
@@ -74,7 +75,7 @@ describe('agentcore-claude deploy --with-api (built binary vs moto)', () => {
     const before = (await cfn.send(new DescribeStacksCommand({ StackName: 'api-agent' }))).Stacks![0]!;
     const result = await deploy();
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    expect(JSON.parse(String(result.stdout)).stateWritten).toBe(false);
+    expect(JSON.parse(String(result.stdout)).state_written).toBe(false);
     const after = (await cfn.send(new DescribeStacksCommand({ StackName: 'api-agent' }))).Stacks![0]!;
     expect(after.LastUpdatedTime).toEqual(before.LastUpdatedTime);
   });

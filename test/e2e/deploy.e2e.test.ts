@@ -16,6 +16,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContextTag } from '../../src/io/build-context.js';
 import { FAKE_DOCKER_DIR } from '../support/deploy-context.js';
+import { readDeployment, statePathIn } from '../support/state.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,25 +79,25 @@ describe('agentcore-claude deploy (built binary, moto_server, fake docker)', () 
     expect(result.exitCode, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout);
     expect(out).toMatchObject({
-      dryRun: true,
+      dry_run: true,
       plan: {
         region: 'us-east-1',
         account: '123456789012',
         model: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
         stack: { action: 'create', name: 'agentcore-claude' },
         image: { action: 'build', tag: await buildContextTag(contextDir) },
-        runtime: { action: 'create', name: 'agentcore_claude', renamedFrom: 'agentcore-claude' },
+        runtime: { action: 'create', name: 'agentcore_claude', renamed_from: 'agentcore-claude' },
         changes: true,
       },
     });
-    expect(out.plan.stack.changes.map((c: { logicalId: string }) => c.logicalId).sort()).toEqual(['AgentCoreExecutionRole', 'EcrRepository', 'OutputBucket', 'OutputBucketPolicy']);
+    expect(out.plan.stack.changes.map((c: { logical_id: string }) => c.logical_id).sort()).toEqual(['AgentCoreExecutionRole', 'EcrRepository', 'OutputBucket', 'OutputBucketPolicy']);
     expect(result.docker).toEqual([]);
     await expect(clients().cf.send(new DescribeStacksCommand({ StackName: 'agentcore-claude' }))).rejects.toThrow(/does not exist/);
     expect(await runtimes()).toEqual([]);
-    expect(existsSync(join(dir, 'deployment.json'))).toBe(false);
+    expect(existsSync(statePathIn(dir))).toBe(false);
   });
 
-  it('first deploy --yes creates the stack from the template, pushes the image, creates the runtime and writes deployment.json', async () => {
+  it('first deploy --yes creates the stack from the template, pushes the image, creates the runtime and records it in the state file', async () => {
     const result = await run(['--yes']);
     expect(result.exitCode, result.stderr).toBe(0);
     firstTag = await buildContextTag(contextDir);
@@ -139,7 +140,7 @@ describe('agentcore-claude deploy (built binary, moto_server, fake docker)', () 
       },
     });
 
-    const state = JSON.parse(await readFile(join(dir, 'deployment.json'), 'utf8'));
+    const state = readDeployment(dir);
     expect(state).toMatchObject({
       version: 1,
       name: 'agentcore-claude',
@@ -159,15 +160,15 @@ describe('agentcore-claude deploy (built binary, moto_server, fake docker)', () 
   });
 
   it('a second deploy changes nothing: no docker call, no runtime update, same state', async () => {
-    const before = await readFile(join(dir, 'deployment.json'), 'utf8');
+    const before = await readFile(statePathIn(dir), 'utf8');
     const result = await run(['--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout);
     expect(out.plan).toMatchObject({ changes: false, stack: { action: 'none' }, image: { action: 'reuse', tag: firstTag }, runtime: { action: 'none' } });
-    expect(out.stateWritten).toBe(false);
+    expect(out.state_written).toBe(false);
     expect(result.docker).toEqual([]);
     expect((await runtimes())[0]!.agentRuntimeVersion).toBe('1');
-    expect(await readFile(join(dir, 'deployment.json'), 'utf8')).toBe(before);
+    expect(await readFile(statePathIn(dir), 'utf8')).toBe(before);
   });
 
   it('--dry-run after a source change shows a build and a runtime update, and changes nothing', async () => {
@@ -197,7 +198,7 @@ describe('agentcore-claude deploy (built binary, moto_server, fake docker)', () 
     expect(list[0]!.agentRuntimeVersion).toBe('2');
     const runtime = await clients().control.send(new GetAgentRuntimeCommand({ agentRuntimeId: list[0]!.agentRuntimeId }));
     expect(runtime.agentRuntimeArtifact?.containerConfiguration?.containerUri).toMatch(new RegExp(`:${newTag}$`));
-    const state = JSON.parse(await readFile(join(dir, 'deployment.json'), 'utf8'));
+    const state = readDeployment(dir);
     expect(state).toMatchObject({ imageTag: newTag, runtime: { version: '2' } });
     expect(result.stderr).toMatch(/not waiting \(--no-wait\)/);
   });

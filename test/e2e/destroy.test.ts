@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../support/moto.js';
 import { cliEnv, requireBuiltBinary, runCli, tempDir } from '../support/ops-cli.js';
 import { motoClients, putObjects, seedDeployment, type Seeded } from '../support/seed-deployment.js';
+import { readDeployments } from '../support/state.js';
 
 let moto: Moto;
 let env: Record<string, string>;
@@ -61,28 +62,27 @@ describe('destroy', () => {
       expect(r.stderr).toMatch(/--yes/);
       expect(r.stderr).toMatch(/4 stored object\(s\) and 1 image\(s\) will be lost/);
       expect(await remaining(seeded)).toEqual({ runtime: true, bucket: true, repository: true, stack: true });
-      expect(readdirSync(work.dir)).toEqual(['deployment.json']);
+      expect(readDeployments(work.dir).map((d) => d.name)).toEqual(['keepme']);
     } finally {
       work.cleanup();
     }
   });
 
-  it('--yes deletes runtime, every object version, images, repository, bucket and stack; renames deployment.json', async () => {
+  it('--yes deletes runtime, every object version, images, repository, bucket and stack; removes the state record', async () => {
     const { work, seeded } = await seedWithObjects('goner');
     try {
       const r = await runCli(['destroy', '--yes', '--json'], { cwd: work.dir, env, timeout: 120_000 });
       expect(r.stderr).not.toMatch(/Unexpected error/);
       expect(r.exitCode).toBe(0);
       const result = JSON.parse(r.stdout);
-      expect(result).toMatchObject({ runtime: 'deleted', stack: 'deleted', bucket: 'deleted', repository: 'deleted', objectVersionsDeleted: 4, imagesDeleted: 1 });
+      expect(result).toMatchObject({ runtime: 'deleted', stack: 'deleted', bucket: 'deleted', repository: 'deleted', object_versions_deleted: 4, images_deleted: 1 });
       expect(await remaining(seeded)).toEqual({ runtime: false, bucket: false, repository: false, stack: false });
-      expect(existsSync(join(work.dir, 'deployment.json'))).toBe(false);
-      const renamed = readdirSync(work.dir);
-      expect(renamed).toHaveLength(1);
-      expect(renamed[0]).toMatch(/^deployment\.destroyed-\d{8}T\d{6}Z\.json$/);
-      expect(result.stateFile).toBe(join(work.dir, renamed[0]!));
+      expect(readDeployments(work.dir)).toEqual([]);
+      const copies = readdirSync(join(work.dir, '.agentcore-claude')).filter((f) => f.startsWith('destroyed-'));
+      expect(copies).toEqual([expect.stringMatching(/^destroyed-goner-us-east-1-\d{8}T\d{6}Z\.json$/)]);
+      expect(result.state_file).toBe(join(work.dir, '.agentcore-claude', copies[0]!));
 
-      // Running it again finds nothing to delete and no deployment.json: the usual usage error.
+      // Running it again finds nothing to delete and no recorded deployment: the usual usage error.
       const again = await runCli(['destroy', '--yes'], { cwd: work.dir, env });
       expect(again.exitCode).toBe(2);
       expect(again.stderr).toMatch(/agentcore-claude deploy/);
@@ -97,7 +97,7 @@ describe('destroy', () => {
       const r = await runCli(['destroy', '--yes', '--keep-outputs', '--json'], { cwd: work.dir, env, timeout: 120_000 });
       expect(r.stderr).not.toMatch(/Unexpected error/);
       expect(r.exitCode).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ bucket: 'kept', objectVersionsDeleted: 0, stack: 'deleted' });
+      expect(JSON.parse(r.stdout)).toMatchObject({ bucket: 'kept', object_versions_deleted: 0, stack: 'deleted' });
       expect(await remaining(seeded)).toEqual({ runtime: false, bucket: true, repository: false, stack: false });
       const versions = await aws.s3.send(new ListObjectVersionsCommand({ Bucket: seeded.state.bucket }));
       expect((versions.Versions ?? []).length + (versions.DeleteMarkers ?? []).length).toBe(4);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../support/moto.js';
 import { BIN, cliEnv, requireBuiltBinary, runCli, tempDir } from '../support/ops-cli.js';
 import { putObjects, seedDeployment } from '../support/seed-deployment.js';
+import { readDeployments, writeDeployments } from '../support/state.js';
 
 let moto: Moto;
 let env: Record<string, string>;
@@ -55,11 +56,11 @@ afterAll(async () => {
 
 let n = 0;
 beforeEach(() => {
-  // A fresh working directory per test, sharing the seeded deployment.json.
+  // A fresh project per test (its own .git bounds the search for state), sharing the seeded deployment.
   n += 1;
   cwd = join(work.dir, `case-${n}`);
-  mkdirSync(cwd);
-  writeFileSync(join(cwd, 'deployment.json'), readFileSync(join(work.dir, 'deployment.json')));
+  mkdirSync(join(cwd, '.git'), { recursive: true });
+  writeDeployments(cwd, readDeployments(work.dir));
 });
 
 describe('download', () => {
@@ -68,8 +69,8 @@ describe('download', () => {
     expect(r.exitCode).toBe(0);
     const { sessions } = JSON.parse(r.stdout);
     expect(sessions.map((s: { name: string }) => s.name)).toEqual(['20250103_110000', '20250102_100000_fix', '20250101_090000']);
-    expect(sessions[1]).toMatchObject({ fileCount: 2, totalBytes: 'export const x = 1;\n'.length + '# fix\n'.length, timestamp: '2025-01-02T10:00:00.000Z' });
-    expect(sessions[0].refusedCount).toBe(3);
+    expect(sessions[1]).toMatchObject({ file_count: 2, total_bytes: 'export const x = 1;\n'.length + '# fix\n'.length, timestamp: '2025-01-02T10:00:00.000Z' });
+    expect(sessions[0].refused_count).toBe(3);
   });
 
   it('without a TTY and without a selection flag: a usage error naming the flags (exit 2), nothing written', async () => {
@@ -104,8 +105,8 @@ describe('download', () => {
       ['outputs/20250103_110000/../../evil', 'outputs/20250103_110000//etc/passwd', 'outputs/20250103_110000/a\\..\\b'].sort(),
     );
     expect(r.stderr).toMatch(/refused object key "outputs\/20250103_110000\/\.\.\/\.\.\/evil"/);
-    // Nothing escaped: the working directory holds only deployment.json and the chosen --out.
-    expect(readdirSync(cwd).sort()).toEqual(['deployment.json', 'dl']);
+    // Nothing escaped: the working directory holds only its state, .git and the chosen --out.
+    expect(readdirSync(cwd).sort()).toEqual(['.agentcore-claude', '.git', 'dl']);
     expect(existsSync(join(work.dir, 'evil'))).toBe(false);
     expect(existsSync(join(cwd, 'escape'))).toBe(false);
   });
@@ -160,8 +161,8 @@ describe('download', () => {
     expect(filesUnder(join(cwd, 'outputs')).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
-  it('--bucket works without deployment.json; no deployment and no flag is a usage error', async () => {
-    rmSync(join(cwd, 'deployment.json'));
+  it('--bucket works without a recorded deployment; no deployment and no flag is a usage error', async () => {
+    rmSync(join(cwd, '.agentcore-claude'), { recursive: true });
     const missing = await runCli(['download', '--latest'], { cwd, env });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/agentcore-claude deploy/);

@@ -46,10 +46,10 @@ describe('info', () => {
       region: 'us-east-1',
       model: seeded.state.model,
       bucket: seeded.state.bucket,
-      runtime: { id: seeded.state.runtime.id, arn: seeded.state.runtime.arn, status: 'READY', version: '1', imageUri: seeded.state.imageUri, lifecycle: { idleRuntimeSessionTimeout: 900, maxLifetime: 28800 } },
+      runtime: { id: seeded.state.runtime.id, arn: seeded.state.runtime.arn, status: 'READY', version: '1', image_uri: seeded.state.imageUri, lifecycle: { idle_runtime_session_timeout: 900, max_lifetime: 28800 } },
       stack: { name: 'opsagent', status: 'CREATE_COMPLETE', id: seeded.stackId },
-      logGroup: group,
-      api: { endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/invoke', keyId: 'k3y1d' },
+      log_group: group,
+      api: { endpoint: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod/invoke', key_id: 'k3y1d' },
     });
     expect(Object.keys(info.console).sort()).toEqual(['bucket', 'logs', 'repository', 'runtime', 'stack']);
     expect(info.console.runtime).toContain(seeded.state.runtime.id);
@@ -84,7 +84,7 @@ describe('info', () => {
       const r = await runCli(['info', '--name', 'opsagent', '--json'], { cwd: dir, env });
       expect(r.exitCode).toBe(0);
       const info = JSON.parse(r.stdout);
-      expect(info).toMatchObject({ stateFile: null, runtime: { id: seeded.state.runtime.id, status: 'READY' }, bucket: seeded.state.bucket });
+      expect(info).toMatchObject({ state_file: null, runtime: { id: seeded.state.runtime.id, status: 'READY' }, bucket: seeded.state.bucket });
     } finally {
       cleanup();
     }
@@ -153,10 +153,20 @@ describe('logs', () => {
     expect(lines.filter((l) => l.endsWith('follow-up event one'))).toHaveLength(1);
   });
 
-  it('info reports a runtime deleted behind its back as NOT_FOUND', async () => {
+  it('a typo in --name or --region is an error (exit 3) naming list, not a NOT_FOUND report', async () => {
+    const typo = await runCli(['info', '--name', 'opsagnet'], { cwd: work.dir, env });
+    expect(typo.exitCode).toBe(3);
+    expect(typo.stderr).toContain('No agent "opsagnet" in us-east-1');
+    expect(typo.stderr).toContain('agentcore-claude list');
+    const region = await runCli(['info', '--json', '--name', 'opsagent', '--region', 'eu-west-1'], { cwd: work.dir, env });
+    expect(region.exitCode).toBe(3);
+    expect(JSON.parse(region.stdout).error.code).toBe('AGENT_NOT_FOUND');
+  });
+
+  it('info reports a runtime deleted behind its back as NOT_FOUND (exit 3)', async () => {
     await motoClients(moto.env).control.send(new DeleteAgentRuntimeCommand({ agentRuntimeId: seeded.state.runtime.id }));
     const r = await runCli(['info', '--json'], { cwd: work.dir, env });
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode).toBe(3);
     expect(JSON.parse(r.stdout).runtime.status).toBe('NOT_FOUND');
     expect(r.stderr).toMatch(/runtime no longer exists/);
   });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../support/moto.js';
 import { BIN, cliEnv, requireBuiltBinary, tempDir } from '../support/ops-cli.js';
 import { motoClients, putObjects, seedDeployment, type Seeded } from '../support/seed-deployment.js';
+import { readDeployments } from '../support/state.js';
 import { openTerminal, shellLine, type Terminal } from '../support/tmux.js';
 
 let moto: Moto;
@@ -69,6 +70,6 @@ describe('interactive prompts in a terminal', () => {
     expect(await t.screen()).toMatch(/Cancelled: nothing was deleted[\s\S]*EXIT=130/);
     const runtime = await motoClients(moto.env).control.send(new GetAgentRuntimeCommand({ agentRuntimeId: seeded.state.runtime.id }));
     expect(runtime.status).toBe('READY');
-    expect(existsSync(join(work.dir, 'deployment.json'))).toBe(true);
+    expect(readDeployments(work.dir).map((d) => d.name)).toEqual([seeded.state.name]);
   });
 });

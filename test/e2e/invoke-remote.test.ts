@@ -15,10 +15,12 @@ import type { DeploymentState } from '../../src/core/state.js';
 import { requireBuilt, startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
 import { startApiGateway, type ApiGatewayStandIn } from '../support/apigateway-standin.js';
-import { runCli, spawnCli } from '../support/cli.js';
+import { BIN, runCli, spawnCli } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel, type ScriptStep } from '../support/scripted-model.js';
 import { seedDeployment } from '../support/seed-deployment.js';
+import { writeDeployments } from '../support/state.js';
+import { openTerminal } from '../support/tmux.js';
 
 let moto: Moto;
 let model: ScriptedModel;
@@ -137,6 +139,29 @@ describe('invoke (deployed runtime through the AgentCore SDK client)', () => {
   });
 });
 
+describe('Ctrl-C in a terminal during a remote invoke', () => {
+  it('exits 130 within 2 s and names the session to reattach to and continue', async () => {
+    model.setScript([textTurn('too late', 60_000)]);
+    const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+    const vars = Object.entries({ ...env(), PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }).map(([k, v]) => `${k}=${quote(v)}`);
+    const t = await openTerminal(`env -u CI ${vars.join(' ')} ${quote(process.execPath)} ${quote(BIN)} invoke 'Wait for me'; echo "EXIT=$?"; sleep 60`, cwd);
+    try {
+      await t.waitFor(/Claude Code .* started/, 30_000);
+      const pressed = Date.now();
+      await t.press('C-c');
+      const screen = await t.waitFor(/EXIT=\d+/, 5_000);
+      expect(Date.now() - pressed).toBeLessThan(2_500);
+      expect(screen).toMatch(/EXIT=130/);
+      expect(screen).toMatch(/The run may still be going on in AWS, in session (\S{33,})\./);
+      const session = /in session (\S+)\./.exec(screen)![1]!;
+      expect(screen).toContain(`Reattach: agentcore-claude status --session ${session} --wait`);
+      expect(screen).toContain(`Continue: agentcore-claude invoke --session ${session} "…"`);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('invoke --api (API Gateway stand-in → bundled Lambda bridge → AgentCore)', () => {
   const API_KEY = 'api-key-value-0123456789abcdefghijklmn';
   let gateway: ApiGatewayStandIn;
@@ -152,7 +177,7 @@ describe('invoke --api (API Gateway stand-in → bundled Lambda bridge → Agent
     });
     const { handler } = createRequire(import.meta.url)(resolve(__dirname, '../../dist/lambda/bridge.cjs'));
     gateway = await startApiGateway({ handler, apiKey: API_KEY });
-    writeFileSync(join(cwd, 'deployment.json'), JSON.stringify({ ...state, api: { endpoint: gateway.endpoint } }));
+    writeDeployments(cwd, [{ ...state, api: { endpoint: gateway.endpoint } }]);
   });
   afterAll(async () => {
     process.env = saved;

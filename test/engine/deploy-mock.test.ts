@@ -338,13 +338,13 @@ describe('deploy engine (mocked AWS)', () => {
     expect(sts.calls()).toHaveLength(0);
   });
 
-  it('--idle-timeout/--max-lifetime reach lifecycleConfiguration and deployment.json', async () => {
+  it('--idle-timeout/--max-lifetime reach lifecycleConfiguration and the state file', async () => {
     control.on(UpdateAgentRuntimeCommand).resolves({ agentRuntimeId: 'my_agent-abc123', agentRuntimeArn: 'arn:rt', agentRuntimeVersion: '4', status: 'UPDATING', lastUpdatedAt: new Date() });
     control.on(GetAgentRuntimeCommand, { agentRuntimeVersion: '4' }).resolves(runtimeResponse('READY', tag, { agentRuntimeVersion: '4', lifecycleConfiguration: { idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 } }));
     const result = await deploy(t.context({ idleTimeout: '30m', maxLifetime: '4h' }), t.options());
     expect(result.plan.runtime).toMatchObject({ action: 'update', reasons: ['lifecycle'] });
     expect(control.commandCalls(UpdateAgentRuntimeCommand)[0]!.args[0].input.lifecycleConfiguration).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
-    expect(JSON.parse(await readFile(t.statePath, 'utf8')).lifecycle).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
+    expect(JSON.parse(await readFile(t.statePath, 'utf8')).deployments[0].lifecycle).toEqual({ idleRuntimeSessionTimeout: 1800, maxLifetime: 14400 });
   });
 
   it('an update without lifecycle flags keeps the runtime\'s lifecycle (an update replaces the whole configuration)', async () => {

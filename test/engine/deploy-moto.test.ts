@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/engine/deploy.js';
-import { readState } from '../../src/io/state-file.js';
+import { loadDeployments } from '../../src/io/state-file.js';
 import { FAKE_DOCKER_DIR, TEMPLATE_PATH, makeTestDeploy, type TestDeploy } from '../support/deploy-context.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 async function run(templatePath: string) {
   const calls: string[] = [];
-  const result = await deploy(t.context({}, await readState(t.statePath), (s, c) => calls.push(`${s}:${c}`)), t.options({ templatePath, poll: { pollMs: 50 } }));
+  const result = await deploy(t.context({}, (await loadDeployments({ root: t.dir, path: t.statePath }))[0], (s, c) => calls.push(`${s}:${c}`)), t.options({ templatePath, poll: { pollMs: 50 } }));
   return { result, calls };
 }
 

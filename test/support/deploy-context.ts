@@ -50,7 +50,7 @@ export async function makeTestDeploy(): Promise<TestDeploy> {
   return {
     dir,
     contextDir,
-    statePath: join(dir, 'deployment.json'),
+    statePath: join(dir, '.agentcore-claude', 'deployments.json'),
     stdout,
     stderr,
     context(settings = {}, state, onCall) {
@@ -61,7 +61,7 @@ export async function makeTestDeploy(): Promise<TestDeploy> {
         io,
         config,
         region: config.region!,
-        statePath: join(dir, 'deployment.json'),
+        statePath: join(dir, '.agentcore-claude', 'deployments.json'),
         state,
         aws: () => (clients ??= new AwsClients({ region: config.region!, credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }), maxAttempts: 1, onCall })),
       };

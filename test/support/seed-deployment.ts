@@ -3,13 +3,12 @@
  * with the same Outputs as templates/infrastructure.yaml), an AgentCore runtime — and writes the
  * matching deployment.json, so the operating commands can be tested without running `deploy`.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { BedrockAgentCoreControlClient, CreateAgentRuntimeCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DeploymentState } from '../../src/core/state.js';
+import { writeDeployments } from './state.js';
 
 export const SEED_TEMPLATE = `
 AWSTemplateFormatVersion: '2010-09-09'
@@ -58,7 +57,7 @@ function clients(env: Record<string, string>) {
   };
 }
 
-/** Create the stack and runtime in moto and write `<cwd>/deployment.json`. */
+/** Create the stack and runtime in moto and record them in `<cwd>/.agentcore-claude/deployments.json`. */
 export async function seedDeployment(env: Record<string, string>, cwd: string, name = 'opsagent'): Promise<Seeded> {
   const { cfn, control, ecr, s3 } = clients(env);
   const created = await cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: SEED_TEMPLATE, Capabilities: ['CAPABILITY_IAM'] }));
@@ -111,7 +110,7 @@ export async function seedDeployment(env: Record<string, string>, cwd: string, n
     createdAt: now,
     updatedAt: now,
   };
-  await writeFile(join(cwd, 'deployment.json'), `${JSON.stringify(state, null, 2)}\n`);
+  writeDeployments(cwd, [state]);
   return { state, stackId: created.StackId! };
 }
 

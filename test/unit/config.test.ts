@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultStackName, parseConfigFile, resolveConfig, settingsFromEnv } from '../../src/core/config.js';
+import { RUNTIME_NAME_PATTERN, STACK_NAME_PATTERN, repositoryNameForStack, sanitizeRuntimeName } from '../../src/core/runtime-name.js';
 import { UsageError } from '../../src/core/errors.js';
 
 describe('resolveConfig', () => {
@@ -37,9 +38,24 @@ describe('defaultStackName', () => {
   it.each([
     ['agentcore-claude', 'agentcore-claude'],
     ['my agent.v2', 'my-agent-v2'],
-    ['123abc', 'abc'],
+    ['123abc', 'agent-123abc'],
+    ['9lives', 'agent-9lives'],
+    ['Über-Agent', 'Uber-Agent'],
+    ['café crème', 'cafe-creme'],
     ['___', 'agentcore-claude'],
   ])('%s → %s', (name, stack) => {
     expect(defaultStackName(name)).toBe(stack);
+  });
+
+  it('every derived name is valid and stable (runtime, stack, repository)', () => {
+    for (const name of ['9lives', 'Über-Agent', 'a.b_c-d', 'x'.repeat(200), '42', 'ÅÄÖ 2']) {
+      const stack = defaultStackName(name);
+      expect(stack).toMatch(STACK_NAME_PATTERN);
+      expect(defaultStackName(name)).toBe(stack);
+      expect(sanitizeRuntimeName(name).name).toMatch(RUNTIME_NAME_PATTERN);
+      expect(repositoryNameForStack(stack)).toMatch(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/);
+    }
+    // Distinct names that differ only in a leading digit stay distinct.
+    expect(defaultStackName('9lives')).not.toBe(defaultStackName('lives'));
   });
 });
