@@ -8,7 +8,7 @@
  * summary of its input), `tool_result` (status of a tool call), `upload` (files about to be
  * uploaded), `restore` (the session was restored from S3 on this microVM: files, and when the
  * archive was refused as a whole its `refusal` code; `sanitized`: settings stripped of commands),
- * `result`.
+ * `retry` (a model API request failed and Claude Code retries it: attempt, reason, delay), `result`.
  */
 import { relative } from 'node:path';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
@@ -22,6 +22,7 @@ export type AgentEvent =
   | { type: 'tool_result'; tool_use_id: string; name: string; is_error: boolean; summary: string }
   | { type: 'upload'; count: number; destination: string }
   | { type: 'restore'; files: number; refused: string[]; refusal?: string; sanitized?: string[] }
+  | { type: 'retry'; attempt: number; max_retries: number; retry_delay_ms: number; error_status: number | null; error?: string }
   | ({ type: 'result' } & AgentResponse);
 
 /** Longest summary, in characters. */
@@ -96,6 +97,12 @@ export class EventMapper {
       return [{
         type: 'init', claude_session_id: message.session_id, model: message.model,
         permission_mode: message.permissionMode, claude_code_version: message.claude_code_version, tools: message.tools,
+      }];
+    }
+    if (message.type === 'system' && message.subtype === 'api_retry') {
+      return [{
+        type: 'retry', attempt: message.attempt, max_retries: message.max_retries, retry_delay_ms: message.retry_delay_ms,
+        error_status: message.error_status, ...(message.error ? { error: String(message.error) } : {}),
       }];
     }
     if (message.type === 'assistant') {

@@ -129,7 +129,7 @@ export async function runInvocation(
     allowedTools: request.allowedTools,
     maxTurns: request.maxTurns,
     model: request.model,
-    resume: envt.claudeSessions.get(runtimeSessionId),
+    resume: envt.claudeSessions.get(runtimeSessionId) ?? (await latestClaudeSession(dirs.configDir)),
     skills: envt.skills?.names,
     signal,
     executable: envt.executable,
@@ -203,6 +203,28 @@ export async function runInvocation(
       ...common,
     },
   };
+}
+
+/** A Claude Code session id (a UUID): the only form that may reach Claude Code's `--resume`. */
+const CLAUDE_SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The newest Claude session kept in the session's config dir (`projects/<cwd>/<id>.jsonl`), for a
+ * server that has not run this session yet but finds its files (a local server started again on the
+ * same workspace root). The dir is the agent's, so only a UUID-shaped id is taken.
+ */
+async function latestClaudeSession(configDir: string): Promise<string | undefined> {
+  let newest: { id: string; mtimeMs: number } | undefined;
+  const projects = join(configDir, 'projects');
+  for (const project of await readdir(projects).catch(() => [] as string[])) {
+    for (const file of await readdir(join(projects, project)).catch(() => [] as string[])) {
+      const id = file.endsWith('.jsonl') ? file.slice(0, -'.jsonl'.length) : '';
+      if (!CLAUDE_SESSION_ID.test(id)) continue;
+      const info = await stat(join(projects, project, file)).catch(() => undefined);
+      if (info?.isFile() && (!newest || info.mtimeMs > newest.mtimeMs)) newest = { id, mtimeMs: info.mtimeMs };
+    }
+  }
+  return newest?.id;
 }
 
 /** Workspace paths that are the server's bookkeeping, never the agent's outputs. */

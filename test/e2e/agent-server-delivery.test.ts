@@ -18,8 +18,8 @@ let moto: Moto;
 let bucket: TestBucket;
 const servers: RunningAgentServer[] = [];
 
-async function server(): Promise<RunningAgentServer> {
-  const started = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: bucket.name, CLAUDE_CODE_MAX_RETRIES: '0' });
+async function server(extra: Record<string, string> = {}): Promise<RunningAgentServer> {
+  const started = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: bucket.name, CLAUDE_CODE_MAX_RETRIES: '0', ...extra });
   servers.push(started);
   return started;
 }
@@ -139,6 +139,24 @@ describe('the run\'s processes', () => {
     expect(reply.status).toBe(200);
     const { stdout } = await execa('pgrep', ['-f', `sleep ${marker}`], { reject: false });
     expect(stdout.trim()).toBe('');
+  });
+});
+
+describe('model API retries', () => {
+  it('are streamed as retry events (attempt, status) while Claude Code retries', async () => {
+    const agent = await server({ CLAUDE_CODE_MAX_RETRIES: '2' });
+    let failed = false;
+    const failOnce = () => {
+      if (failed) return textTurn('recovered');
+      failed = true;
+      throw new Error('the model API fails once');
+    };
+    model.setScript([failOnce, failOnce, failOnce]);
+    const streamed = await streamInvocation(agent.url, { prompt: 'retry please' }, newSessionId('retry'));
+    const retry = streamed.events.map((e) => e.event).find((e) => e.type === 'retry');
+    expect(retry).toMatchObject({ type: 'retry', attempt: 1, error_status: 500 });
+    expect(retry.max_retries).toBeGreaterThanOrEqual(1);
+    expect(streamed.events.at(-1)!.event.result).toBe('recovered');
   });
 });
 

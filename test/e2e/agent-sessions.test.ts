@@ -6,7 +6,8 @@
  *   from S3 first, then resumed;
  * - every invocation's transcript lands beside its outputs, with secrets redacted.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
@@ -116,5 +117,31 @@ describe('transcripts', () => {
     expect(text).not.toContain(SECRET);
     expect(lines.at(-1).message).toMatchObject({ type: 'result', subtype: 'success' });
     expect(lines.at(-1).message.usage).toBeTruthy();
+  });
+});
+
+describe('local continuation (no bucket)', () => {
+  it('a server started again on the same workspace root resumes the Claude session it finds there', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'local-root-'));
+    const session = newSessionId('local');
+    try {
+      const one = await startAgentServer({ ...model.anthropicEnv(), WORKSPACE_ROOT: root });
+      model.setScript([textTurn('remembered LOCAL-STEP-ONE')]);
+      const first = await postInvocation(one.url, { prompt: 'LOCAL-STEP-ONE: remember this' }, session);
+      await one.stop();
+      expect(first.status).toBe(200);
+
+      const two = await startAgentServer({ ...model.anthropicEnv(), WORKSPACE_ROOT: root });
+      try {
+        model.setScript([(r) => textTurn(prompts(r).includes('LOCAL-STEP-ONE') ? 'HAS-HISTORY' : 'NO-HISTORY')]);
+        const second = await postInvocation(two.url, { prompt: 'what did I ask first?' }, session);
+        expect(second.body.result).toBe('HAS-HISTORY');
+        expect(second.body.session.claude_session_id).toBe(first.body.session.claude_session_id);
+      } finally {
+        await two.stop();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
