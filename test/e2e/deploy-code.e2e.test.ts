@@ -29,6 +29,7 @@ import { startMoto, type Moto } from '../support/moto.js';
 import { freePort, waitForHttp } from '../support/ports.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
 import { eachEntry, extractZip } from '../support/unzip.js';
+import { readDeployment } from '../support/state.js';
 
 const CONTAINER = join(REPO_ROOT, 'container');
 let moto: Moto;
@@ -79,14 +80,14 @@ describe('deploy --artifact code (built binary, moto_server, no Docker)', () => 
     expect(plan.runtime.action).toBe('create');
   }, 120_000);
 
-  it('first deploy: stack, zip in S3 (content-addressed), runtime with codeConfiguration READY, deployment.json; docker never called', async () => {
+  it('first deploy: stack, zip in S3 (content-addressed), runtime with codeConfiguration READY, the project state; docker never called', async () => {
     const result = await deploy(['--artifact', 'code', '--yes']);
     expect(result.exitCode, result.stderr as string).toBe(0);
     const stderr = result.stderr as string;
     expect(stderr).toMatch(/Code package c-[0-9a-f]{20}: \d+ entries, \d+\.\d MiB → \d+\.\d MiB zip \(install \d+\.\d s, zip \d+\.\d s\)/);
     expect(stderr).toMatch(/artifact code c-[0-9a-f]{20}: upload/);
     expect(stderr).toMatch(/Uploaded s3:\/\/.+\/code\/c-[0-9a-f]{20}\.zip \(\d+\.\d MiB in \d+\.\d s\)/);
-    const out = { state: JSON.parse(await readFile(join(dir, 'deployment.json'), 'utf8')) };
+    const out = { state: readDeployment(dir) };
     const { cf, s3, control } = aws();
     const stack = (await cf.send(new DescribeStacksCommand({ StackName: 'agentcore-claude' }))).Stacks![0]!;
     bucket = stack.Outputs!.find((o) => o.OutputKey === 'OutputBucketName')!.OutputValue!;
@@ -127,14 +128,14 @@ describe('deploy --artifact code (built binary, moto_server, no Docker)', () => 
     expect([...entries.keys()].some((name) => name.startsWith('node_modules/typescript/'))).toBe(false);
   });
 
-  it('an unchanged redeploy (no flags: the artifact comes from deployment.json) uploads nothing and changes nothing', async () => {
-    const result = await deploy(['--yes', '--json', '--timeout', '60']);
+  it('an unchanged redeploy (no flags: the artifact comes from the project state) uploads nothing and changes nothing', async () => {
+    const result = await deploy(['--yes', '--json', '--timeout', '60s']);
     expect(result.exitCode, result.stderr as string).toBe(0);
     const out = JSON.parse(result.stdout as string);
     expect(out.plan.artifact).toEqual({ type: 'code', action: 'reuse', tag, location: `s3://${bucket}/${key}` });
     expect(out.plan.runtime.action).toBe('none');
     expect(out.plan.changes).toBe(false);
-    expect(out.stateWritten).toBe(false);
+    expect(out.state_written).toBe(false);
     // The bucket is versioned: a second upload would be a second version.
     const versions = await aws().s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
     expect(versions.Versions).toHaveLength(1);

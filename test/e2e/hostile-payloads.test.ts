@@ -210,7 +210,8 @@ describe(`${PAYLOADS} seeded hostile payloads against one agent server (seed ${S
   let server: RunningAgentServer;
   beforeAll(async () => {
     // No model access: a payload that validates fails fast with error_no_model_access.
-    server = await startAgentServer({});
+    // Payloads go several at a time: valid ones must not meet the session limit (429) instead of their answer.
+    server = await startAgentServer({ MAX_CONCURRENT_SESSIONS: '1000' });
   });
   afterAll(async () => {
     await server?.stop();

@@ -69,7 +69,7 @@ describe('two agents deployed from one project', () => {
     const file = state();
     expect(file.version).toBe(2);
     expect(file.deployments.map((d) => d.name)).toEqual(['alpha', 'beta']);
-    expect(file.deployments[0]).toMatchObject({ name: 'alpha', region: 'us-east-1', account: '123456789012', stackName: 'alpha', artifact: 'container', runtime: { name: 'alpha' } });
+    expect(file.deployments[0]).toMatchObject({ name: 'alpha', region: 'us-east-1', account: '123456789012', stackName: 'alpha', artifact: expect.objectContaining({ type: 'container' }), runtime: { name: 'alpha' } });
   });
 
   it('list from a subdirectory shows both, as a table and as snake_case JSON', async () => {

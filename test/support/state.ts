@@ -24,8 +24,8 @@ export function readDeployment(dir: string, name?: string): DeploymentState {
 }
 
 /** Write the state file of the project at `dir` with exactly `deployments`. */
-export function writeDeployments(dir: string, deployments: Array<Omit<DeploymentState, 'artifact'> & { artifact?: DeploymentState['artifact'] }>): void {
+export function writeDeployments(dir: string, deployments: DeploymentState[]): void {
   const path = statePathIn(dir);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify({ version: 2, deployments: deployments.map((d) => ({ artifact: 'container', ...d })) }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ version: 2, deployments }, null, 2)}\n`);
 }

@@ -47,7 +47,8 @@ describe('EventMapper', () => {
       { type: 'tool_use', id: 't1', name: 'Write', summary: 'a.txt' },
     ]);
     expect(mapper.map(user)).toEqual([{ type: 'tool_result', tool_use_id: 't1', name: 'Write', is_error: false, summary: 'File created' }]);
-    expect(mapper.map({ type: 'system', subtype: 'api_retry' } as unknown as SDKMessage)).toEqual([]);
+    expect(mapper.map({ type: 'system', subtype: 'api_retry', attempt: 2, max_retries: 10, retry_delay_ms: 1200, error_status: 529, error: 'overloaded' } as unknown as SDKMessage))
+      .toEqual([{ type: 'retry', attempt: 2, max_retries: 10, retry_delay_ms: 1200, error_status: 529, error: 'overloaded' }]);
   });
 });
 
