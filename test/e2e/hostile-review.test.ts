@@ -1,6 +1,6 @@
 /**
  * Hostile review of the agent server (after issue 8): attacks by the agent (Claude Code, scripted
- * here) against the root server's own work, with the agent as its own user (AGENT_USER=23456:23456, a uid of its own,
+ * here) against the root server's own work, with the agent as its own user (AGENT_USER=23457:23457, a uid of its own — not shared with other test files: a server kills its agent user's strays,
  * needs root, which CI has).
  *
  * Each test states what MUST hold; a failing test is a reproduced defect (see the review report).
@@ -41,7 +41,7 @@ let play: string;
 const servers: RunningAgentServer[] = [];
 
 async function server(extra: Record<string, string>): Promise<RunningAgentServer> {
-  const started = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, ...SECRETS, AGENT_USER: '23456:23456', CLAUDE_CODE_MAX_RETRIES: '0', ...extra });
+  const started = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, ...SECRETS, AGENT_USER: '23457:23457', CLAUDE_CODE_MAX_RETRIES: '0', ...extra });
   servers.push(started);
   chmodSync(started.tempDir, 0o755);
   return started;
