@@ -10,7 +10,6 @@ import { downloadToFile, listFolders, listObjects } from '../aws/s3.js';
 import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
 import { isInside, localPathFor, OUTPUTS_PREFIX, unsafeSegmentReason } from '../core/output-keys.js';
 import { formatBytes, groupSessions, selectSessions, sessionTimestamp, type OutputSession, type RefusedKey, type SessionFile } from '../core/sessions.js';
-import { askChoices } from '../io/prompt.js';
 import { isUpToDate, manifestKey, readManifest, writeManifest, type Manifest } from './download-manifest.js';
 import { type OpsContext } from './target.js';
 export { resolveBucket } from './target.js';
@@ -133,6 +132,8 @@ export async function chooseSessions(ctx: OpsContext, sessions: OutputSession[],
     }
     return selected;
   }
+  // The picker (and @inquirer with it) is loaded only when it is shown.
+  const { askChoices } = await import('../io/prompt.js');
   return askChoices(
     ctx.io,
     'Which output sessions should be downloaded?',
