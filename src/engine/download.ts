@@ -277,7 +277,10 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
     process.removeListener('SIGINT', onSigint);
     await Promise.all([...temps].map((t) => unlink(t).catch(() => undefined)));
     progress?.stop();
-    await writeManifest(out, manifest).catch((error) => ctx.io.warn(`could not save the download manifest: ${errorMessage(error)}`));
+    // Nothing written: the manifest on disk already says everything (an unchanged re-run writes nothing).
+    if (summary.downloaded > 0) {
+      await writeManifest(out, manifest).catch((error) => ctx.io.warn(`could not save the download manifest: ${errorMessage(error)}`));
+    }
   }
   if (controller.signal.aborted) {
     throw new CliError(`Interrupted: ${summary.downloaded} files downloaded, no partial files left.`, {
