@@ -101,6 +101,16 @@ describe('download --latest listing', () => {
     expect(fast.sessions[0]).toEqual(full.sessions[0]);
   });
 
+  it('more than 1,000 folders (a second page of the delimited listing, where the newest are): still the newest', async () => {
+    const keys = Array.from({ length: 1005 }, (_, i) => `outputs/2024${String(1 + Math.floor(i / 28) % 12).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}_${String(i % 24).padStart(2, '0')}0000_${String(i).padStart(8, '0')}/f.txt`);
+    const bucket = await bucketWith([...keys, 'outputs/20250601_000000_ffffffff/last.txt']);
+    lists = [];
+    const fast = await listLatestSession(ctx, bucket);
+    expect(fast.sessions[0]!.name).toBe('20250601_000000_ffffffff');
+    expect(lists.filter((c) => c.Delimiter === '/').length).toBe(2);
+    expect(lists.filter((c) => c.Delimiter === undefined).map((c) => c.Prefix)).toEqual(['outputs/20250601_000000_ffffffff/']);
+  });
+
   it('no session at all: the same answer as the full listing (orphans included)', async () => {
     const bucket = await bucketWith(['outputs/stray.txt', 'outputs/../escape', 'outputs/20250103_000000/']);
     const { full, fast } = await both(bucket);
