@@ -52,6 +52,35 @@ export async function listObjects(s3: S3Client, bucket: string, prefix: string):
 }
 
 /**
+ * One level of the key space under `prefix` (ListObjectsV2 with Delimiter '/', paginated): the
+ * "folders" (`CommonPrefixes`, e.g. `outputs/20250101_120000_ab12cd34/`) and the objects directly
+ * under `prefix`. S3 returns both in UTF-8 binary order.
+ * @throws CliError (exit 3) when the bucket is missing or not readable.
+ */
+export async function listFolders(s3: S3Client, bucket: string, prefix: string): Promise<{ folders: string[]; objects: OutputObject[] }> {
+  const folders: string[] = [];
+  const objects: OutputObject[] = [];
+  let token: string | undefined;
+  try {
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
+      for (const item of page.Contents ?? []) {
+        if (item.Key === undefined) continue;
+        objects.push({ key: item.Key, size: item.Size ?? 0, etag: (item.ETag ?? '').replace(/"/g, ''), lastModified: item.LastModified });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  } catch (error) {
+    if (awsNoBucket(error)) {
+      throw translateAwsError(error, 's3:ListBucket', `Bucket ${bucket} does not exist`);
+    }
+    throw translateAwsError(error, 's3:ListBucket', `Cannot list s3://${bucket}/${prefix}`);
+  }
+  return { folders, objects };
+}
+
+/**
  * Stream object `key` into the file `path` (created or truncated).
  * @returns the number of bytes written.
  * @throws the SDK's or the file system's error; the caller owns cleanup of `path`.

@@ -34,7 +34,9 @@ export function downloadCommand(): Command {
       const { json, bucket: bucketFlag, ...rest } = flags;
       const ctx = await createContext({ json, name: rest.name, stackName: rest.stackName, region: rest.region, profile: rest.profile });
       const bucket = await engine.resolveBucket(ctx, bucketFlag);
-      const { sessions, orphans } = await engine.listSessions(ctx, bucket);
+      // `--latest` alone needs one session: found without listing every object under outputs/.
+      const latestOnly = flags.latest && !flags.list && !flags.all && !(flags.session?.length ?? 0);
+      const { sessions, orphans } = await (latestOnly ? engine.listLatestSession(ctx, bucket) : engine.listSessions(ctx, bucket));
       if (flags.list) {
         if (json) ctx.io.result({ bucket, sessions: sessions.map(engine.summarizeSession) });
         else if (sessions.length === 0) ctx.io.info(`No output sessions in s3://${bucket}/outputs/.`);

@@ -6,11 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { lstat, mkdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { downloadToFile, listObjects } from '../aws/s3.js';
+import { downloadToFile, listFolders, listObjects } from '../aws/s3.js';
 import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
-import { isInside, localPathFor, OUTPUTS_PREFIX } from '../core/output-keys.js';
-import { formatBytes, groupSessions, selectSessions, type OutputSession, type RefusedKey, type SessionFile } from '../core/sessions.js';
-import { askChoices } from '../io/prompt.js';
+import { isInside, localPathFor, OUTPUTS_PREFIX, unsafeSegmentReason } from '../core/output-keys.js';
+import { formatBytes, groupSessions, selectSessions, sessionTimestamp, type OutputSession, type RefusedKey, type SessionFile } from '../core/sessions.js';
 import { isUpToDate, manifestKey, readManifest, writeManifest, type Manifest } from './download-manifest.js';
 import { type OpsContext } from './target.js';
 export { resolveBucket } from './target.js';
@@ -57,6 +56,44 @@ export async function listSessions(ctx: OpsContext, bucket: string): Promise<{ s
   return groupSessions(objects);
 }
 
+/**
+ * The newest session, without listing every object under `outputs/` (`download --latest`).
+ *
+ * Session folders are named `YYYYMMDD_HHMMSS[_suffix]`, so one delimited listing of `outputs/`
+ * gives every session's time without its objects. Then only these folders are listed in full:
+ * every folder whose name has no timestamp (such a session is ordered by its newest object, which
+ * only its listing tells), and the timestamped folders from the newest time down until one of
+ * them holds a session (a folder of folder markers only is none). {@link groupSessions} orders
+ * what was listed exactly as it orders a full listing, so its first session is the one
+ * {@link listSessions} would put first. When no session is found this way, the full listing is
+ * returned (so the answer for an empty or odd bucket is the same as before).
+ * @returns the sessions of the listed folders, newest first (the first is the newest of the bucket),
+ *   and no orphans (they only matter to `--all`).
+ */
+export async function listLatestSession(ctx: OpsContext, bucket: string): Promise<{ sessions: OutputSession[]; orphans: RefusedKey[] }> {
+  const s3 = ctx.aws().s3();
+  const { folders } = await listFolders(s3, bucket, OUTPUTS_PREFIX);
+  const undated: string[] = [];
+  const byTime = new Map<string, string[]>();
+  for (const folder of folders) {
+    const name = folder.slice(OUTPUTS_PREFIX.length, -1);
+    // An unsafe folder name holds only refused keys: never a session.
+    if (name.includes('/') || unsafeSegmentReason(name) !== undefined) continue;
+    const time = sessionTimestamp(name);
+    if (time === null) undated.push(folder);
+    else byTime.set(time, [...(byTime.get(time) ?? []), folder]);
+  }
+  const listAll = async (prefixes: string[]) => (await Promise.all(prefixes.map((p) => listObjects(s3, bucket, p)))).flat();
+  const objects = await listAll(undated);
+  for (const time of [...byTime.keys()].sort().reverse()) {
+    const found = await listAll(byTime.get(time)!);
+    objects.push(...found);
+    if (groupSessions(found).sessions.length > 0) break;
+  }
+  const { sessions } = groupSessions(objects);
+  return sessions.length > 0 ? { sessions, orphans: [] } : listSessions(ctx, bucket);
+}
+
 /** A session as listed to users and in `--list --json`. */
 export function summarizeSession(session: OutputSession): SessionSummary {
   return {
@@ -95,6 +132,8 @@ export async function chooseSessions(ctx: OpsContext, sessions: OutputSession[],
     }
     return selected;
   }
+  // The picker (and @inquirer with it) is loaded only when it is shown.
+  const { askChoices } = await import('../io/prompt.js');
   return askChoices(
     ctx.io,
     'Which output sessions should be downloaded?',
@@ -238,7 +277,10 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
     process.removeListener('SIGINT', onSigint);
     await Promise.all([...temps].map((t) => unlink(t).catch(() => undefined)));
     progress?.stop();
-    await writeManifest(out, manifest).catch((error) => ctx.io.warn(`could not save the download manifest: ${errorMessage(error)}`));
+    // Nothing written: the manifest on disk already says everything (an unchanged re-run writes nothing).
+    if (summary.downloaded > 0) {
+      await writeManifest(out, manifest).catch((error) => ctx.io.warn(`could not save the download manifest: ${errorMessage(error)}`));
+    }
   }
   if (controller.signal.aborted) {
     throw new CliError(`Interrupted: ${summary.downloaded} files downloaded, no partial files left.`, {

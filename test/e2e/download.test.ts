@@ -146,11 +146,15 @@ describe('download', () => {
     expect(filesUnder(join(cwd, 'outputs'))).toHaveLength(5);
     const report = join(cwd, 'outputs/20250103_110000/report.md');
     const before = statSync(report).mtimeMs;
+    const manifest = join(cwd, 'outputs/.agentcore-claude-downloads.json');
+    const manifestBefore = statSync(manifest).ino;
 
     const again = await runCli(['download', '--all', '--json'], { cwd, env });
     expect(again.exitCode).toBe(4);
     expect(JSON.parse(again.stdout)).toMatchObject({ downloaded: 0, skipped: 5, bytes: 0 });
     expect(statSync(report).mtimeMs).toBe(before);
+    // Nothing downloaded, nothing written: the manifest is the same file (a rewrite renames a new one in).
+    expect(statSync(manifest).ino).toBe(manifestBefore);
 
     // A changed local file is not identical any more: downloaded again, restored.
     writeFileSync(report, 'locally edited');

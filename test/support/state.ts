@@ -23,9 +23,9 @@ export function readDeployment(dir: string, name?: string): DeploymentState {
   return found[0]!;
 }
 
-/** Write the state file of the project at `dir` with exactly `deployments`. */
-export function writeDeployments(dir: string, deployments: DeploymentState[]): void {
+/** Write the state file of the project at `dir` with exactly `deployments` (a missing artifact record: the container image, as `deploy` records it). */
+export function writeDeployments(dir: string, deployments: Array<Omit<DeploymentState, 'artifact'> & { artifact?: DeploymentState['artifact'] }>): void {
   const path = statePathIn(dir);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify({ version: 2, deployments }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ version: 2, deployments: deployments.map((d) => ({ artifact: { type: 'container', tag: d.imageTag, location: d.imageUri }, ...d })) }, null, 2)}\n`);
 }
