@@ -26,29 +26,7 @@ const {
  * @throws CliError (exit 3) when the bucket is missing or not readable.
  */
 export async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<OutputObject[]> {
-  const objects: OutputObject[] = [];
-  let token: string | undefined;
-  try {
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const item of page.Contents ?? []) {
-        if (item.Key === undefined) continue;
-        objects.push({
-          key: item.Key,
-          size: item.Size ?? 0,
-          etag: (item.ETag ?? '').replace(/"/g, ''),
-          lastModified: item.LastModified,
-        });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-  } catch (error) {
-    if (awsNoBucket(error)) {
-      throw translateAwsError(error, 's3:ListBucket', `Bucket ${bucket} does not exist`);
-    }
-    throw translateAwsError(error, 's3:ListBucket', `Cannot list s3://${bucket}/${prefix}`);
-  }
-  return objects;
+  return (await listing(s3, bucket, prefix)).objects;
 }
 
 /**
@@ -58,12 +36,17 @@ export async function listObjects(s3: S3Client, bucket: string, prefix: string):
  * @throws CliError (exit 3) when the bucket is missing or not readable.
  */
 export async function listFolders(s3: S3Client, bucket: string, prefix: string): Promise<{ folders: string[]; objects: OutputObject[] }> {
+  return listing(s3, bucket, prefix, '/');
+}
+
+/** The paginated ListObjectsV2 behind {@link listObjects} and {@link listFolders}. */
+async function listing(s3: S3Client, bucket: string, prefix: string, delimiter?: string): Promise<{ folders: string[]; objects: OutputObject[] }> {
   const folders: string[] = [];
   const objects: OutputObject[] = [];
   let token: string | undefined;
   try {
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }));
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token }));
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
       for (const item of page.Contents ?? []) {
         if (item.Key === undefined) continue;

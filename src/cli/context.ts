@@ -56,6 +56,19 @@ export interface ContextOptions {
  *   configured region differs from the deployment's; CliError when the credentials belong to
  *   another account than the deployment's (both unless `--region` is passed).
  */
+/**
+ * The context of a command that talks to an agent (`invoke`, `status`): a deployment is needed
+ * unless the agent is local (`--local`) or named by `--runtime-arn`.
+ */
+export function agentContext(flags: Pick<ContextFlags, 'json' | 'name' | 'stackName' | 'region' | 'profile'> & { local?: boolean; runtimeArn?: string }): Promise<CommandContext> {
+  return createContext(
+    { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
+    process.env,
+    process.cwd(),
+    { deployment: !flags.local && !flags.runtimeArn },
+  );
+}
+
 export async function createContext(flags: ContextFlags, env = process.env, cwd = process.cwd(), options: ContextOptions = {}): Promise<CommandContext> {
   const io = new IoHost({ json: flags.json, quiet: flags.quiet, env });
   const location = locateState(env, cwd);

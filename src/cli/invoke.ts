@@ -123,13 +123,7 @@ function continueCommand(flags: InvokeFlags, sessionId: string): string {
 
 async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
   // Loaded when the command runs (configuration and state pull in zod): `--help` stays fast.
-  const { createContext } = await import('./context.js');
-  const ctx = await createContext(
-    { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
-    process.env,
-    process.cwd(),
-    { deployment: !flags.local && !flags.runtimeArn },
-  );
+  const ctx = await (await import('./context.js')).agentContext(flags);
   const { io } = ctx;
   const permissionMode = flags.permissionMode ? parsePermissionMode(flags.permissionMode) : undefined;
   const allowedTools = flags.allowedTools?.split(',').map((t) => t.trim()).filter(Boolean);

@@ -53,13 +53,7 @@ export function statusCommand(): Command {
 async function runStatusCommand(flags: StatusFlags): Promise<number> {
   validateRuntimeSessionId(flags.session);
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') * 1000 : undefined;
-  const { createContext } = await import('./context.js');
-  const ctx = await createContext(
-    { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
-    process.env,
-    process.cwd(),
-    { deployment: !flags.local && !flags.runtimeArn },
-  );
+  const ctx = await (await import('./context.js')).agentContext(flags);
   const { io } = ctx;
   const { runStatus, waitForRun } = await import('../engine/runs.js');
   let transport;
