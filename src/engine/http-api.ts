@@ -1,45 +1,40 @@
 /**
- * `deploy --with-api`: once the runtime is READY, update the stack with `EnableApi=true`, the
- * runtime's ARN and the Lambda bridge's code, which adds the HTTP API (API Gateway REST API with
- * an API key and usage plan, Lambda bridge; see templates/infrastructure.yaml). Runs as an extra
- * apply step of the deploy engine; a second run with the same runtime and bridge changes nothing.
+ * `deploy --with-api`: once the runtime is READY, put the Lambda bridge's code package in the
+ * stack's bucket (see bridge-package.ts) and update the stack with `EnableApi=true`, the runtime's
+ * ARN and the package's key and version, which adds the HTTP API (API Gateway REST API with an API
+ * key and usage plan, Lambda bridge; see templates/infrastructure.yaml). Runs as an extra apply
+ * step of the deploy engine, after the stack update that created the bucket; a second run with the
+ * same runtime and bridge uploads nothing and changes nothing.
  */
-import { readFile } from 'node:fs/promises';
 import type { AwsClients } from '../aws/clients.js';
 import { createUpdateChangeSet, describeStack, executeChangeSet } from '../aws/cloudformation.js';
 import type { PollOptions } from '../aws/wait.js';
 import { CliError } from '../core/errors.js';
 import type { DesiredStack } from '../core/plan.js';
 import type { IoHost } from '../io/host.js';
+import { publishBridge, type PublishedBridge } from './bridge-package.js';
 import type { ApplyStep } from './deploy.js';
-
-/** Largest CloudFormation parameter value, in bytes (CloudFormation quotas: "Parameter value"). */
-export const MAX_PARAMETER_BYTES = 4096;
 
 export interface HttpApiStepOptions {
   io: IoHost;
-  /** The esbuild bundle of the bridge (`dist/lambda/bridge.cjs`). */
+  /** The esbuild bundle of the bridge (`dist/lambda/bridge.cjs`, the AWS SDK client inside). */
   bridgePath: string;
   poll: PollOptions;
 }
 
 /**
- * The stack parameters that turn the HTTP API on for `runtimeArn`.
- * @throws CliError when the bridge bundle is missing (build first) or too large for a parameter.
+ * The stack parameters that turn the HTTP API on for `runtimeArn` with the bridge package at
+ * `bridge`. `ApiBridgeCode` (the retired inline code) is emptied: stacks deployed before the
+ * bridge moved to S3 still carry it.
  */
-export async function httpApiParameters(bridgePath: string, runtimeArn: string): Promise<Record<string, string>> {
-  const code = await readFile(bridgePath, 'utf8').catch((error: unknown) => {
-    throw new CliError(`The Lambda bridge bundle ${bridgePath} is missing.`, { hint: 'Run `npm run build` (it bundles src/lambda/bridge.ts).', code: 'NO_BRIDGE_BUNDLE', cause: error });
-  });
-  if (Buffer.byteLength(code) > MAX_PARAMETER_BYTES) {
-    throw new CliError(`The Lambda bridge bundle is ${Buffer.byteLength(code)} bytes, over CloudFormation's ${MAX_PARAMETER_BYTES}-byte parameter limit.`, { code: 'BRIDGE_TOO_LARGE' });
-  }
-  return { EnableApi: 'true', AgentRuntimeArn: runtimeArn, ApiBridgeCode: code };
+export function httpApiParameters(runtimeArn: string, bridge: Pick<PublishedBridge, 'key' | 'versionId'>): Record<string, string> {
+  return { EnableApi: 'true', AgentRuntimeArn: runtimeArn, ApiBridgeCodeKey: bridge.key, ApiBridgeCodeVersion: bridge.versionId, ApiBridgeCode: '' };
 }
 
 /**
- * The apply step of `--with-api`: runs after the runtime step, updates the stack (its wanted
- * template and parameters plus {@link httpApiParameters}) unless it already has them, and leaves
+ * The apply step of `--with-api`: runs after the runtime step (the stack, hence its bucket, exists),
+ * uploads the bridge package unless its key is there, updates the stack (its wanted template and
+ * parameters plus {@link httpApiParameters}) unless it already has them, and leaves
  * ApiEndpoint/ApiKeyId in the outputs (deploy-state records them).
  */
 export function httpApiStep(options: HttpApiStepOptions): ApplyStep {
@@ -54,8 +49,17 @@ export function httpApiStep(options: HttpApiStepOptions): ApplyStep {
           code: 'NO_RUNTIME_ARN',
         });
       }
-      const wanted = await httpApiParameters(options.bridgePath, arn);
       const stack = state.desiredStack;
+      const bucket = state.outputs.OutputBucketName;
+      if (!bucket) {
+        throw new CliError(`Stack ${stack.name} has no OutputBucketName output, where the Lambda bridge's code goes.`, {
+          hint: 'Run `agentcore-claude deploy --with-api` again once the stack is complete (`agentcore-claude info` shows it).',
+          code: 'NO_OUTPUT_BUCKET',
+        });
+      }
+      const bridge = await publishBridge(clients.s3(), bucket, options.bridgePath);
+      if (bridge.uploadedBytes !== undefined) options.io.info(`Lambda bridge: uploaded s3://${bucket}/${bridge.key} (${bridge.uploadedBytes} bytes)`);
+      const wanted = httpApiParameters(arn, bridge);
       if (Object.entries(wanted).every(([key, value]) => stack.parameters[key] === value) && state.outputs.ApiEndpoint) return;
       const parameters = { ...stack.parameters, ...wanted };
       state.outputs = await updateStack(clients, options, { ...stack, parameters });

@@ -20,10 +20,11 @@
  * - 429 when AgentCore throttles, 502 for other AWS errors, 504 when the call runs out of time
  *   (the Lambda's remaining time, less a second to answer).
  *
- * Bundled by `npm run build` with esbuild to `dist/lambda/bridge.cjs` (CommonJS: CloudFormation's
- * inline `ZipFile` code is written as `index.js`, which Lambda loads as CommonJS). The AWS SDK v3
- * stays external: the nodejs20.x/22.x Lambda runtimes ship it, and keeping it out keeps the bundle
- * small enough for an inline `ZipFile` (see `test/unit/lambda-bridge.test.ts`).
+ * Bundled by `npm run build` with esbuild to `dist/lambda/bridge.cjs` (CommonJS, target node22 for
+ * the nodejs22.x runtime) **with** `@aws-sdk/client-bedrock-agentcore` inside: the function never
+ * loads the SDK the Lambda runtime ships. `deploy --with-api` zips it as `index.js` into the stack's
+ * bucket (src/engine/bridge-package.ts); test/e2e/deploy-with-api.test.ts runs that zip in a
+ * directory with no node_modules.
  */
 import { randomUUID } from 'node:crypto';
 import {

@@ -2,14 +2,17 @@
  * The Lambda bridge's handler, called locally with API Gateway REST proxy events. The AgentCore
  * client is the real SDK client, pointed at the data-plane stand-in, which forwards to a scripted
  * upstream playing the agent's `/invocations` (so status codes and bodies can be chosen per test).
- * The last tests load the esbuild bundle (`dist/lambda/bridge.cjs`, made by `npm run build`).
+ * The last tests load the zip `deploy --with-api` uploads (the esbuild bundle `dist/lambda/bridge.cjs`
+ * with its SDK client, made by `npm run build`) from an empty directory, as Lambda does.
  */
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { buildSync } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/lambda/bridge.js';
+import { BRIDGE_SDK_PACKAGE, cleanLambdaDir, existingLookupPaths, loadBuiltBridge, type LoadedBridge } from '../support/bridge-zip.js';
 import { sendJson } from '../support/http-upstream.js';
 import { scriptedRuntimeForSuite, TEST_RUNTIME_ARN } from '../support/scripted-runtime.js';
 
@@ -137,17 +140,35 @@ describe('Lambda bridge', () => {
   });
 });
 
-describe('Lambda bridge bundle (dist/lambda/bridge.cjs)', () => {
-  const bundle = resolve(__dirname, '../../dist/lambda/bridge.cjs');
-
-  it('fits an inline CloudFormation ZipFile (4,096 characters) and exports handler', () => {
-    expect(statSync(bundle).size).toBeLessThanOrEqual(4096);
-    const mod = createRequire(import.meta.url)(bundle);
-    expect(typeof mod.handler).toBe('function');
+describe('Lambda bridge package (the zip deploy --with-api uploads, loaded as Lambda does)', () => {
+  let bridge: LoadedBridge;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    bridge = await loadBuiltBridge();
+  });
+  afterAll(() => {
+    process.env = saved;
+    bridge?.cleanup();
   });
 
-  it('runs as Lambda would: runtime ARN from AGENT_RUNTIME_ARN, SDK from the runtime', async () => {
-    const saved = { ...process.env };
+  it('holds index.js only, in a directory where no SDK can be required from', () => {
+    expect(bridge.files).toEqual(['index.js']);
+    expect(existingLookupPaths(bridge.dir)).toEqual([]);
+    expect(typeof bridge.handler).toBe('function');
+  });
+
+  it("cannot fall back on anyone's SDK there: a bundle with the SDK external fails to load", async () => {
+    const dir = cleanLambdaDir();
+    try {
+      // The old build (SDK left to the Lambda runtime), in the same kind of directory.
+      buildSync({ entryPoints: [resolve(__dirname, '../../src/lambda/bridge.ts')], bundle: true, platform: 'node', target: 'node22', format: 'cjs', external: ['@aws-sdk/*'], outfile: join(dir, 'index.js'), logLevel: 'silent' });
+      expect(() => createRequire(join(dir, 'index.js'))('./index.js')).toThrow(expect.objectContaining({ code: 'MODULE_NOT_FOUND', message: expect.stringContaining(BRIDGE_SDK_PACKAGE) }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs as Lambda would: runtime ARN from AGENT_RUNTIME_ARN, its own bundled SDK client', async () => {
     Object.assign(process.env, {
       AGENT_RUNTIME_ARN: ARN,
       AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: runtime.dataPlane.endpoint,
@@ -155,13 +176,11 @@ describe('Lambda bridge bundle (dist/lambda/bridge.cjs)', () => {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     });
-    try {
-      const { handler: bundled } = createRequire(import.meta.url)(bundle);
-      const res = await bundled(event('{"prompt": "from the bundle"}'), { getRemainingTimeInMillis: () => 900_000 });
-      expect(res.statusCode).toBe(200);
-      expect(JSON.parse(runtime.upstream.requests[0]!.body).input.prompt).toBe('from the bundle');
-    } finally {
-      process.env = saved;
-    }
+    const res = await bridge.handler(event('{"prompt": "from the zip"}'), { getRemainingTimeInMillis: () => 900_000 });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ result: 'done', is_error: false });
+    expect(JSON.parse(runtime.upstream.requests[0]!.body).input.prompt).toBe('from the zip');
+    // A real SigV4-signed call of the bundled client reached the data plane.
+    expect(runtime.dataPlane.invocations[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/us-east-1\/bedrock-agentcore\/aws4_request/);
   });
 });

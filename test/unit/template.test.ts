@@ -144,10 +144,17 @@ describe('templates/infrastructure.yaml — HTTP API (Condition CreateApi)', () 
     expect(template.Resources.ApiUsagePlanKey.Properties).toMatchObject({ KeyId: { Ref: 'ApiKey' }, KeyType: 'API_KEY' });
   });
 
-  it('runs the bridge for up to 900 s with 512 MB, its code inline and the runtime ARN in its environment', () => {
+  it('runs the bridge on nodejs22.x for up to 900 s with 512 MB, its code a zip in the stack bucket and the runtime ARN in its environment', () => {
     const fn = template.Resources.ApiBridgeFunction.Properties;
-    expect(fn).toMatchObject({ Handler: 'index.handler', Timeout: 900, MemorySize: 512, Code: { ZipFile: { Ref: 'ApiBridgeCode' } } });
-    expect(fn.Runtime).toMatch(/^nodejs(20|22)\.x$/);
+    expect(fn).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x', Timeout: 900, MemorySize: 512 });
+    expect(fn.Code).toEqual({
+      S3Bucket: { Ref: 'OutputBucket' },
+      S3Key: { Ref: 'ApiBridgeCodeKey' },
+      S3ObjectVersion: { 'Fn::If': ['HasApiBridgeCodeVersion', { Ref: 'ApiBridgeCodeVersion' }, { Ref: 'AWS::NoValue' }] },
+    });
+    expect(template.Conditions.HasApiBridgeCodeVersion).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ApiBridgeCodeVersion' }, ''] }] });
+    // The bucket the zip's version comes from is versioned.
+    expect(template.Resources.OutputBucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(fn.Environment.Variables).toEqual({ AGENT_RUNTIME_ARN: { Ref: 'AgentRuntimeArn' } });
   });
 
