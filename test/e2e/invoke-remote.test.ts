@@ -3,18 +3,18 @@
  * naming a runtime (seeded in moto), through the real `@aws-sdk/client-bedrock-agentcore` client
  * → the AgentCore data-plane stand-in → the real agent server (container/dist) running the real
  * Claude Code binary against the scripted model. Also `invoke --api`: API Gateway stand-in → the
- * bundled Lambda bridge → the same chain.
+ * Lambda bridge as deployed (its zip, loaded from an empty directory) → the same chain.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentResponseSchema } from '../../src/core/agent-protocol.js';
 import type { DeploymentState } from '../../src/core/state.js';
 import { requireBuilt, startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
 import { startApiGateway, type ApiGatewayStandIn } from '../support/apigateway-standin.js';
+import { loadBuiltBridge, type LoadedBridge } from '../support/bridge-zip.js';
 import { BIN, runCli, spawnCli } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel, type ScriptStep } from '../support/scripted-model.js';
@@ -162,9 +162,10 @@ describe('Ctrl-C in a terminal during a remote invoke', () => {
   });
 });
 
-describe('invoke --api (API Gateway stand-in → bundled Lambda bridge → AgentCore)', () => {
+describe('invoke --api (API Gateway stand-in → the Lambda bridge zip → AgentCore)', () => {
   const API_KEY = 'api-key-value-0123456789abcdefghijklmn';
   let gateway: ApiGatewayStandIn;
+  let bridge: LoadedBridge | undefined;
   const saved = { ...process.env };
 
   beforeAll(async () => {
@@ -175,13 +176,14 @@ describe('invoke --api (API Gateway stand-in → bundled Lambda bridge → Agent
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     });
-    const { handler } = createRequire(import.meta.url)(resolve(__dirname, '../../dist/lambda/bridge.cjs'));
-    gateway = await startApiGateway({ handler, apiKey: API_KEY });
+    bridge = await loadBuiltBridge();
+    gateway = await startApiGateway({ handler: bridge.handler, apiKey: API_KEY });
     writeDeployments(cwd, [{ ...state, api: { endpoint: gateway.endpoint } }]);
   });
   afterAll(async () => {
     process.env = saved;
     await gateway?.stop();
+    bridge?.cleanup();
   });
 
   it('says to run api-key when no key is saved (exit 2)', async () => {

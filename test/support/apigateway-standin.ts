@@ -4,7 +4,8 @@
  * (header `x-api-key`, 403 `{"message":"Forbidden"}` otherwise), the request turned into an
  * `APIGatewayProxyEvent`, the handler's `{statusCode, headers, body}` returned as is, and 504
  * `{"message":"Endpoint request timed out"}` when the integration takes longer than its timeout.
- * Used to run the real (bundled) Lambda bridge behind the CLI's `invoke --api`.
+ * Used to run the Lambda bridge as deployed (its zip: test/support/bridge-zip.ts) behind the CLI's
+ * `invoke --api`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

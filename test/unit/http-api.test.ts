@@ -1,22 +1,24 @@
 /**
  * The `invoke --api` transport against the whole HTTP API chain on loopback: API Gateway stand-in
- * (API key, proxy event, integration timeout) → the bundled Lambda bridge (dist/lambda/bridge.cjs,
- * built by `npm run build`) → the real AgentCore SDK client → data-plane stand-in → a scripted agent.
+ * (API key, proxy event, integration timeout) → the Lambda bridge as deployed (the zip of
+ * dist/lambda/bridge.cjs, built by `npm run build`, loaded from an empty directory) → its bundled
+ * AgentCore SDK client → data-plane stand-in → a scripted agent.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { invokeHttpApi, readSavedApiKey } from '../../src/aws/http-api.js';
 import { ExitCode, UsageError } from '../../src/core/errors.js';
 import { startApiGateway, type ApiGatewayStandIn } from '../support/apigateway-standin.js';
+import { loadBuiltBridge, type LoadedBridge } from '../support/bridge-zip.js';
 import { sendJson } from '../support/http-upstream.js';
 import { startScriptedRuntime, TEST_RUNTIME_ARN, type ScriptedRuntime } from '../support/scripted-runtime.js';
 
 const API_KEY = 'k3y-for-the-http-api-0123456789abcdefghij';
 let runtime: ScriptedRuntime;
 let gateway: ApiGatewayStandIn;
+let bridge: LoadedBridge | undefined;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
@@ -30,13 +32,14 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_MAX_ATTEMPTS: '1',
   });
-  const { handler } = createRequire(import.meta.url)(resolve(__dirname, '../../dist/lambda/bridge.cjs'));
-  gateway = await startApiGateway({ handler, apiKey: API_KEY, integrationTimeoutMs: 1_000 });
+  bridge = await loadBuiltBridge();
+  gateway = await startApiGateway({ handler: bridge.handler, apiKey: API_KEY, integrationTimeoutMs: 1_000 });
 });
 afterAll(async () => {
   process.env = savedEnv;
   await gateway?.stop();
   await runtime?.stop();
+  bridge?.cleanup();
 });
 beforeEach(() => runtime.reset());
 
