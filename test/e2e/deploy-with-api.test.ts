@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { APIGatewayClient, GetMethodCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, waitUntilStackUpdateComplete } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiGateway } from '../support/apigateway-standin.js';
@@ -42,9 +42,10 @@ afterAll(async () => {
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 
-const deploy = (...flags: string[]) =>
-  runCli(['deploy', '--yes', ...flags, '--json', '--name', 'api-agent', '--context', join(cwd, 'context')], {
-    cwd,
+const deploy = (...flags: string[]) => deployIn(cwd, 'api-agent', ...flags);
+const deployIn = (dir: string, name: string, ...flags: string[]) =>
+  runCli(['deploy', '--yes', ...flags, '--json', '--name', name, '--context', join(cwd, 'context')], {
+    cwd: dir,
     env: { ...moto.env, PATH: `${join(REPO_ROOT, 'test/support/fake-docker')}${delimiter}${process.env.PATH}`, FAKE_DOCKER_LOG: join(cwd, 'docker.log') },
     timeoutMs: 240_000,
   });
@@ -76,7 +77,7 @@ async function bridgeVersions(bucket: string) {
 /** The zip the stack's Lambda names (bucket output, key and version parameters), as stored in S3. */
 async function deployedZip(name: string): Promise<Buffer> {
   const { parameters, outputs } = await stackOf(name);
-  const object = await s3().send(new GetObjectCommand({ Bucket: outputs.OutputBucketName, Key: parameters.ApiBridgeCodeKey, VersionId: parameters.ApiBridgeCodeVersion }));
+  const object = await s3().send(new GetObjectCommand({ Bucket: outputs.OutputBucketName, Key: parameters.ApiBridgeCodeKey, VersionId: parameters.ApiBridgeCodeVersion || undefined }));
   return Buffer.from(await object.Body!.transformToByteArray());
 }
 
@@ -168,5 +169,38 @@ describe('agentcore-claude deploy --with-api (built binary vs moto)', () => {
     const after = await stackOf('api-agent');
     expect(after.stack.LastUpdatedTime).toEqual(before.stack.LastUpdatedTime);
     expect(await bridgeVersions(before.outputs.OutputBucketName!)).toEqual(versions);
+  });
+
+  it('moves a stack that still runs the inline bridge (ApiBridgeCode) to the zip in S3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-api-old-'));
+    try {
+      const plain = await deployIn(dir, 'old-agent');
+      expect(plain.exitCode, String(plain.stderr)).toBe(0);
+      const arn = readDeployment(dir).runtime.arn;
+      // The state an older CLI left: the HTTP API on, the bridge inline, no key (the template's fallback).
+      const cfn = new CloudFormationClient(aws);
+      const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: 'old-agent' }));
+      const { parameters: current } = await stackOf('old-agent');
+      const inline = 'exports.handler = async () => ({ statusCode: 200, body: "old inline bridge" });';
+      const legacy = { ...current, EnableApi: 'true', AgentRuntimeArn: arn, ApiBridgeCode: inline };
+      await cfn.send(new UpdateStackCommand({ StackName: 'old-agent', TemplateBody, Parameters: Object.entries(legacy).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })), Capabilities: ['CAPABILITY_IAM'] }));
+      await waitUntilStackUpdateComplete({ client: cfn, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { StackName: 'old-agent' });
+      const functionOf = async () =>
+        (await cfn.send(new DescribeStackResourcesCommand({ StackName: 'old-agent' }))).StackResources!.find((r) => r.LogicalResourceId === 'ApiBridgeFunction')!.PhysicalResourceId!;
+      const before = await lambdaFunction(await functionOf());
+
+      const result = await deployIn(dir, 'old-agent', '--with-api');
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      const { parameters } = await stackOf('old-agent');
+      expect(parameters.ApiBridgeCode).toBe('');
+      expect(parameters.ApiBridgeCodeKey).toMatch(/^lambda\/api-bridge-c-[0-9a-f]{20}\.zip$/);
+      expect(parameters.ApiBridgeCodeVersion).toBe(''); // this bucket was left unversioned: S3ObjectVersion is left out
+      const zip = await deployedZip('old-agent');
+      const after = await lambdaFunction(await functionOf());
+      expect(after.CodeSha256).toBe(createHash('sha256').update(zip).digest('base64'));
+      expect(after.CodeSha256).not.toBe(before.CodeSha256);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -45,7 +45,7 @@ beforeEach(() => runtime.reset());
 
 const call = (apiKey = API_KEY, payload = { prompt: 'Create hello.py', max_turns: 4 }) => invokeHttpApi({ endpoint: gateway.endpoint, apiKey, payload });
 
-describe('invokeHttpApi through API Gateway and the bundled bridge', () => {
+describe('invokeHttpApi through API Gateway and the deployed bridge zip', () => {
   it("returns the agent's JSON and the runtime session id the bridge used", async () => {
     runtime.upstream.answer((req, res) => sendJson(res, 200, { result: 'wrote hello.py', is_error: false, echo: JSON.parse(req.body) }));
     const answer = await call();

@@ -148,10 +148,18 @@ describe('templates/infrastructure.yaml — HTTP API (Condition CreateApi)', () 
     const fn = template.Resources.ApiBridgeFunction.Properties;
     expect(fn).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x', Timeout: 900, MemorySize: 512 });
     expect(fn.Code).toEqual({
-      S3Bucket: { Ref: 'OutputBucket' },
-      S3Key: { Ref: 'ApiBridgeCodeKey' },
-      S3ObjectVersion: { 'Fn::If': ['HasApiBridgeCodeVersion', { Ref: 'ApiBridgeCodeVersion' }, { Ref: 'AWS::NoValue' }] },
+      'Fn::If': [
+        'HasApiBridgeCodeKey',
+        {
+          S3Bucket: { Ref: 'OutputBucket' },
+          S3Key: { Ref: 'ApiBridgeCodeKey' },
+          S3ObjectVersion: { 'Fn::If': ['HasApiBridgeCodeVersion', { Ref: 'ApiBridgeCodeVersion' }, { Ref: 'AWS::NoValue' }] },
+        },
+        // A stack deployed with inline code keeps it until deploy --with-api moves it to S3.
+        { ZipFile: { Ref: 'ApiBridgeCode' } },
+      ],
     });
+    expect(template.Conditions.HasApiBridgeCodeKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ApiBridgeCodeKey' }, ''] }] });
     expect(template.Conditions.HasApiBridgeCodeVersion).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ApiBridgeCodeVersion' }, ''] }] });
     // The bucket the zip's version comes from is versioned.
     expect(template.Resources.OutputBucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
