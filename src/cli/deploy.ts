@@ -131,7 +131,7 @@ export function deployCommand(): Command {
           },
         },
       );
-      if (result.dryRun && httpApi) ctx.io.info('With --with-api: a stack update adding the HTTP API follows once the runtime exists.');
+      if (result.dryRun && httpApi) ctx.io.info('With --with-api: once the runtime exists, the Lambda bridge zip goes to the stack bucket (unless already there) and a stack update adds the HTTP API.');
       if (flags.json) ctx.io.result(result.dryRun ? { dryRun: true, plan: result.plan } : { dryRun: false, plan: result.plan, state: result.state, stateFile: ctx.statePath, stateWritten: result.stateWritten });
     } finally {
       interrupt.dispose();
