@@ -40,7 +40,7 @@ export interface AgentResponse {
     total_cost_usd: number;
     usage: Record<string, unknown> | null;
     /** The budget the run had (payload `max_budget_usd`, else the server's `MAX_BUDGET_USD`), null for none. */
-    max_budget_usd: number | null;
+    max_budget_usd?: number | null;
   };
   files: ResponseFile[];
   upload_errors: UploadError[];
