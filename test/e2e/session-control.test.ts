@@ -61,11 +61,11 @@ describe('exec --session', () => {
     const session = newSessionId('exec');
     model.setScript([(r) => toolTurn([write(join(workingDirectory(r), 'made-by-agent.txt'), 'hi\n')]), textTurn('done')]);
     const invoked = await cli('invoke', '--session', session, 'write a file');
-    expect(invoked.exitCode, invoked.stderr).toBe(0);
+    expect(invoked.exitCode, String(invoked.stderr)).toBe(0);
 
     const ls = await cli('exec', '--session', session, '--', 'ls', '-1');
-    expect(ls.exitCode, ls.stderr).toBe(0);
-    expect(ls.stdout.split('\n')).toContain('made-by-agent.txt');
+    expect(ls.exitCode, String(ls.stderr)).toBe(0);
+    expect(String(ls.stdout).split('\n')).toContain('made-by-agent.txt');
     const call = dataPlane.sessionCalls.at(-1)!;
     expect(call.operation).toBe('InvokeAgentRuntimeCommand');
     expect(JSON.parse(call.body)).toMatchObject({ timeout: 300 });
@@ -104,8 +104,8 @@ describe('sessions stop', () => {
     expect(model.requests.length).toBe(2);
 
     const stopped = await cli('sessions', 'stop', session, '--bucket', state.bucket, '--json');
-    expect(stopped.exitCode, stopped.stderr).toBe(0);
-    const outcome = JSON.parse(stopped.stdout);
+    expect(stopped.exitCode, String(stopped.stderr)).toBe(0);
+    const outcome = JSON.parse(String(stopped.stdout));
     expect(dataPlane.sessionCalls.some((c) => c.operation === 'StopRuntimeSession' && c.sessionId === session)).toBe(true);
     expect(outcome.stopped_invocation_id).toBeTruthy();
     expect(outcome.delivery_unconfirmed).toBe(false);
