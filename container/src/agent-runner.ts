@@ -25,6 +25,8 @@ export interface AgentRun {
   permissionMode: PermissionMode;
   allowedTools: string[];
   maxTurns: number;
+  /** SDK `maxBudgetUsd`: the run ends with `error_max_budget_usd` once its estimated cost passes it. */
+  maxBudgetUsd?: number;
   model?: string;
   /** Claude session id to continue. */
   resume?: string;
@@ -75,6 +77,7 @@ export async function runAgent(run: AgentRun): Promise<AgentRunResult> {
         allowDangerouslySkipPermissions: run.permissionMode === 'bypassPermissions',
         allowedTools: run.allowedTools,
         maxTurns: run.maxTurns,
+        ...(run.maxBudgetUsd !== undefined ? { maxBudgetUsd: run.maxBudgetUsd } : {}),
         model: run.model,
         resume: run.resume,
         ...(run.skills && run.skills.length > 0 ? { settingSources: ['user', 'project', 'local'] as const, skills: run.skills } : {}),

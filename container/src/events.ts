@@ -8,7 +8,10 @@
  * summary of its input), `tool_result` (status of a tool call), `upload` (files about to be
  * uploaded), `restore` (the session was restored from S3 on this microVM: files, and when the
  * archive was refused as a whole its `refusal` code; `sanitized`: settings stripped of commands),
- * `retry` (a model API request failed and Claude Code retries it: attempt, reason, delay), `result`.
+ * `retry` (a model API request failed and Claude Code retries it: attempt, reason, delay), `usage`
+ * (tokens so far in this invocation, summed over its model responses as they stream: input, output,
+ * cache read, cache creation; the response's final figures and its cost in US dollars come with
+ * `result` — the SDK reports cost only there), `result`.
  */
 import { relative } from 'node:path';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
@@ -23,7 +26,16 @@ export type AgentEvent =
   | { type: 'upload'; count: number; destination: string }
   | { type: 'restore'; files: number; refused: string[]; refusal?: string; sanitized?: string[] }
   | { type: 'retry'; attempt: number; max_retries: number; retry_delay_ms: number; error_status: number | null; error?: string }
+  | ({ type: 'usage' } & TokenUsage)
   | ({ type: 'result' } & AgentResponse);
+
+/** Tokens used so far (Anthropic Messages API `usage` names). */
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+}
 
 /** Longest summary, in characters. */
 export const SUMMARY_CHARS = 120;
@@ -88,6 +100,8 @@ export function oneLine(text: string): string {
  */
 export class EventMapper {
   private readonly toolNames = new Map<string, string>();
+  /** Latest usage of each model response (several assistant messages share one response id). */
+  private readonly usages = new Map<string, TokenUsage>();
 
   constructor(private readonly cwd: string) {}
 
@@ -107,6 +121,7 @@ export class EventMapper {
     }
     if (message.type === 'assistant') {
       const events: AgentEvent[] = [];
+      const usage = this.usage(message.message as unknown as { id?: string; usage?: Record<string, unknown> }, message.parent_tool_use_id);
       for (const block of message.message.content) {
         if (block.type === 'text' && block.text.trim()) events.push({ type: 'text', text: block.text });
         if (block.type === 'tool_use') {
@@ -114,6 +129,7 @@ export class EventMapper {
           events.push({ type: 'tool_use', id: block.id, name: block.name, summary: summarizeToolInput(block.name, block.input, this.cwd) });
         }
       }
+      if (usage) events.push(usage);
       return events;
     }
     if (message.type === 'user' && Array.isArray(message.message.content)) {
@@ -131,6 +147,26 @@ export class EventMapper {
       return events;
     }
     return [];
+  }
+
+  /** Record one assistant message's usage; the new running total when it changed, else undefined. */
+  private usage(message: { id?: string; usage?: Record<string, unknown> }, parent: string | null): AgentEvent | undefined {
+    const raw = message.usage;
+    if (!raw || typeof raw !== 'object') return undefined;
+    const count = (key: string): number => (typeof raw[key] === 'number' && Number.isFinite(raw[key]) ? (raw[key] as number) : 0);
+    const next: TokenUsage = {
+      input_tokens: count('input_tokens'),
+      output_tokens: count('output_tokens'),
+      cache_read_input_tokens: count('cache_read_input_tokens'),
+      cache_creation_input_tokens: count('cache_creation_input_tokens'),
+    };
+    const key = `${parent ?? ''}/${message.id ?? this.usages.size}`;
+    const before = this.usages.get(key);
+    if (before && (Object.keys(next) as (keyof TokenUsage)[]).every((k) => before[k] === next[k])) return undefined;
+    this.usages.set(key, next);
+    const total: TokenUsage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+    for (const u of this.usages.values()) for (const k of Object.keys(total) as (keyof TokenUsage)[]) total[k] += u[k];
+    return { type: 'usage', ...total };
   }
 }
 

@@ -18,7 +18,7 @@ import { outputPrefix } from './output-prefix.js';
 import type { InvocationRequest } from './payload.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { sessionInfo, type AgentResponse, type SessionSaved } from './response.js';
-import type { SessionRecord, SessionStore } from './session-store.js';
+import type { SaveUpdate, SessionRecord, SessionStore } from './session-store.js';
 import { installSkills, WORKSPACE_SKILLS_DIR } from './skills.js';
 import { TRANSCRIPT_FILE, TranscriptWriter } from './transcript.js';
 import { sessionDirName, sessionDirs, snapshot, type ChangedFile, type Snapshot } from './workspace.js';
@@ -41,6 +41,12 @@ export interface InvocationEnvironment {
   claudeSessions: Map<string, string>;
   /** Saves each session to S3 after every invocation and restores it on a new microVM; absent → sessions live only here. */
   sessionStore?: SessionStore;
+  /**
+   * How sessions persist between invocations (`SESSION_PERSISTENCE`): `s3` (default) saves the
+   * archive after every invocation; `session-storage` means the workspace root is AgentCore managed
+   * session storage, so only the session's record is written (the archive is made by `export`).
+   */
+  persistence?: 's3' | 'session-storage';
   /** Directory of bundled skills and their names (see skills.ts). */
   skills?: { dir: string; names: string[] };
   /** Token for pushing repository work (GIT_TOKEN or its Secrets Manager secret). */
@@ -55,6 +61,8 @@ export interface InvocationEnvironment {
   maxOutputFileBytes?: number;
   /** Each session's workspace snapshot as its last invocation left it (saves one walk per invocation). */
   workspaceSnapshots?: Map<string, Snapshot>;
+  /** Budget of a run whose payload names none, US dollars (`MAX_BUDGET_USD`); absent → no budget. */
+  defaultBudgetUsd?: number;
 }
 
 /** One invocation's reply, and the session save that continues after it (off the reply's path). */
@@ -121,8 +129,10 @@ export async function runInvocation(
   const agentEnv = agentEnvironment(envt.env, envt.access, dirs.configDir);
   for (const name of SERVER_ONLY_VARIABLES) delete agentEnv[name];
   if (envt.identity) agentEnv.HOME = dirs.configDir;
+  const budget = request.maxBudgetUsd ?? envt.defaultBudgetUsd;
   const run = await runAgent({
     prompt: request.prompt,
+    maxBudgetUsd: budget,
     cwd: dirs.workspace,
     env: agentEnv,
     permissionMode: request.permissionMode,
@@ -146,7 +156,7 @@ export async function runInvocation(
   // From here on, whatever ended the run, its work is delivered.
   const { changed, skipped, after } = await collectChanges(dirs.workspace, before, redact, isBookkeeping, envt.maxOutputFileBytes);
   await scrubChanged(dirs.configDir, configBefore, redact);
-  const session = sessionInfo(ids, run.result, Date.now() - startedAt.getTime());
+  const session = sessionInfo(ids, run.result, Date.now() - startedAt.getTime(), budget);
   const artifacts: ChangedFile[] = [{ relativePath: TRANSCRIPT_FILE, absolutePath: transcriptPath, size: (await stat(transcriptPath)).size }];
   let repo: AgentResponse['repo'];
   if (git && repoState && request.repo) {
@@ -163,7 +173,12 @@ export async function runInvocation(
   envt.workspaceSnapshots?.set(runtimeSessionId, after);
   if (envt.s3 && changed.length > 0) emit({ type: 'upload', count: changed.length, destination: `s3://${envt.s3.bucket}/${outputPrefix(startedAt, invocationId)}` });
   const delivered = await deliver({ s3: envt.s3, redact, runtimeSessionId, invocationId, startedAt }, dirs.workspace, changed, artifacts, skipped);
-  const persisted = envt.sessionStore ? saveSession(envt.sessionStore, envt.workspaceRoot, runtimeSessionId, request.prompt, run.claudeSessionId, previous) : undefined;
+  const update = { prompt: request.prompt, claudeSessionId: run.claudeSessionId, previous, costUsd: session.total_cost_usd };
+  const persisted = !envt.sessionStore
+    ? undefined
+    : envt.persistence === 'session-storage'
+      ? saveRecordOnly(envt.sessionStore, runtimeSessionId, { ...update, fileCount: countFiles(after) })
+      : saveSession(envt.sessionStore, envt.workspaceRoot, runtimeSessionId, update);
   const common = {
     session,
     files: delivered.files,
@@ -181,7 +196,10 @@ export async function runInvocation(
     const resultErrors = result && 'errors' in result ? result.errors : undefined;
     const resultText = result && 'result' in result && result.result ? result.result : undefined;
     const maxTurns = subtype === 'error_max_turns' ? `Stopped after reaching max_turns (${request.maxTurns})` : undefined;
-    const message = resultText ?? maxTurns ?? (resultErrors?.length ? resultErrors.join('; ') : undefined) ?? run.failure?.message ?? 'Claude Code ended without a result';
+    const overBudget = subtype === 'error_max_budget_usd'
+      ? `Stopped after reaching max_budget_usd ($${budget}): spent $${session.total_cost_usd.toFixed(4)}; the work so far is delivered`
+      : undefined;
+    const message = resultText ?? maxTurns ?? overBudget ?? (resultErrors?.length ? resultErrors.join('; ') : undefined) ?? run.failure?.message ?? 'Claude Code ended without a result';
     return {
       persisted,
       reply: {
@@ -267,23 +285,36 @@ export function sessionParts(sessionId: string): string[] {
   return [name, `.claude-sessions/${name}`];
 }
 
-/** Save the session; never rejects (a failure is the returned value). */
-async function saveSession(
-  store: SessionStore,
-  workspaceRoot: string,
-  sessionId: string,
-  prompt: string,
-  claudeSessionId: string | undefined,
-  previous: SessionRecord | undefined,
-): Promise<SessionSaved> {
+/**
+ * Save the session's archive (and record); never rejects (a failure is the returned value).
+ * `update.invocation: false` for an explicit export (`{"action":"export"}`), which counts no invocation.
+ */
+export async function saveSession(store: SessionStore, workspaceRoot: string, sessionId: string, update: Omit<SaveUpdate, 'signal' | 'runtimeSessionId'>): Promise<SessionSaved> {
   try {
     const record = await store.save(sessionDirName(sessionId), workspaceRoot, sessionParts(sessionId), {
-      prompt, claudeSessionId, previous, runtimeSessionId: sessionId, signal: AbortSignal.timeout(SESSION_STORE_DEADLINE_MS),
+      ...update, runtimeSessionId: sessionId, signal: AbortSignal.timeout(SESSION_STORE_DEADLINE_MS),
     });
-    return { saved: true, file_count: record.file_count };
+    return { saved: true, file_count: record.file_count, ...(record.archive ? { archive_key: record.archive.base.key } : {}) };
   } catch (error) {
     return { saved: false, error: (error as Error).message };
   }
+}
+
+/** Session storage: write the session's record only (the files stay on the mount); never rejects. */
+async function saveRecordOnly(store: SessionStore, sessionId: string, update: Omit<SaveUpdate, 'signal' | 'runtimeSessionId'> & { fileCount: number }): Promise<SessionSaved> {
+  try {
+    const record = await store.saveRecord(sessionDirName(sessionId), {
+      ...update, storage: 'session-storage', runtimeSessionId: sessionId, signal: AbortSignal.timeout(SESSION_STORE_DEADLINE_MS),
+    });
+    return { saved: true, file_count: record.file_count, storage: 'session-storage' };
+  } catch (error) {
+    return { saved: false, error: (error as Error).message };
+  }
+}
+
+/** Regular files in a workspace snapshot (it holds only regular files). */
+function countFiles(snapshot: Snapshot): number {
+  return snapshot.size;
 }
 
 function repoSummary(state: RepoState, result: RepoResult): NonNullable<AgentResponse['repo']> {

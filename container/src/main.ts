@@ -6,8 +6,10 @@
  * `MAX_BODY_BYTES` (default 1 MiB), `CLAUDE_CODE_EXECUTABLE` (optional path of the Claude Code
  * binary), and the model access variables (see model-access.ts). Sessions:
  * `SESSION_PERSISTENCE` (`s3`, the default when a bucket is set, saves each session to
- * `s3://$OUTPUT_BUCKET_NAME/sessions/` for continuation on another microVM; `off` keeps them
- * local). `SKILLS_DIR` (default /app/skills): bundled Claude skills. `GIT_TOKEN`, or
+ * `s3://$OUTPUT_BUCKET_NAME/sessions/` for continuation on another microVM; `session-storage`: the
+ * workspace root is AgentCore managed session storage (set by `deploy --session-storage`), so
+ * only each session's record is written and its archive only on `{"action":"export"}`; `off` keeps
+ * them local). `MAX_BUDGET_USD`: budget of a run whose payload names none (US dollars, > 0). `SKILLS_DIR` (default /app/skills): bundled Claude skills. `GIT_TOKEN`, or
  * `GIT_TOKEN_SECRET_ARN` (a Secrets Manager secret read at start-up): token for pushing
  * repository work; never passed to the agent's process, and sent only to the hosts in
  * `GIT_TOKEN_HOSTS` (comma-separated, default github.com).
@@ -50,12 +52,17 @@ const skillsDir = env.SKILLS_DIR ?? '/app/skills';
 const skills = await bundledSkills(skillsDir);
 const gitToken = env.GIT_TOKEN || (env.GIT_TOKEN_SECRET_ARN ? await readSecret(env.GIT_TOKEN_SECRET_ARN, region) : undefined);
 
+const persistence = sessionPersistence(env.SESSION_PERSISTENCE);
+const defaultBudgetUsd = budget('MAX_BUDGET_USD');
+
 const agent = createAgentServer({
   workspaceRoot,
   access,
   env,
   s3: s3 && bucket ? { client: s3, bucket, region, timeoutMs: s3Timeout } : undefined,
-  sessionStore: s3 && bucket && env.SESSION_PERSISTENCE !== 'off' ? new SessionStore(s3, bucket) : undefined,
+  sessionStore: s3 && bucket && persistence !== 'off' ? new SessionStore(s3, bucket) : undefined,
+  persistence: persistence === 'session-storage' ? 'session-storage' : 's3',
+  defaultBudgetUsd,
   skills: skills.length > 0 ? { dir: skillsDir, names: skills } : undefined,
   gitToken,
   gitTokenHosts: env.GIT_TOKEN_HOSTS ? env.GIT_TOKEN_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : undefined,
@@ -75,6 +82,7 @@ const bound = await agent.listen(port, host);
 process.stdout.write(`agent server listening on http://${host}:${bound}\n`);
 process.stdout.write(`model access: ${describeModelAccess(access)}\n`);
 process.stdout.write(`workspaces: ${workspaceRoot}/<runtime-session-id>; outputs: ${bucket ? `s3://${bucket}/outputs/` : 'kept local (OUTPUT_BUCKET_NAME not set)'}\n`);
+process.stdout.write(`sessions: ${describePersistence(persistence)}${defaultBudgetUsd ? `; default budget $${defaultBudgetUsd} a run (MAX_BUDGET_USD)` : ''}\n`);
 if (skills.length > 0) process.stdout.write(`skills: ${skills.join(', ')} (from ${skillsDir})\n`);
 process.stdout.write(`limits: ${maxConcurrentSessions} concurrent sessions (MAX_CONCURRENT_SESSIONS), request body ${positive('MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES)} bytes\n`);
 process.stdout.write(`isolation: ${describeIsolation(identity)}\n`);
@@ -101,6 +109,34 @@ function positive(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/**
+ * `SESSION_PERSISTENCE`: `s3` (default), `session-storage` or `off`.
+ * @throws Error for anything else (the server refuses to start).
+ */
+function sessionPersistence(raw: string | undefined): 's3' | 'session-storage' | 'off' {
+  if (raw === undefined || raw === '' || raw === 's3') return 's3';
+  if (raw === 'session-storage' || raw === 'off') return raw;
+  throw new Error(`SESSION_PERSISTENCE must be s3, session-storage or off, got "${raw}"`);
+}
+
+function describePersistence(mode: 's3' | 'session-storage' | 'off'): string {
+  if (!bucket || mode === 'off') return mode === 'session-storage' ? `managed session storage at ${workspaceRoot} (no S3 records: OUTPUT_BUCKET_NAME not set)` : 'kept on this machine only';
+  if (mode === 'session-storage') return `managed session storage at ${workspaceRoot}; records in s3://${bucket}/sessions/, archives on export`;
+  return `archived to s3://${bucket}/sessions/ after every invocation`;
+}
+
+/**
+ * A budget in US dollars from the environment (a finite number > 0), or undefined when unset.
+ * @throws Error naming the variable for anything else.
+ */
+function budget(name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a number of US dollars greater than 0, got "${raw}"`);
   return value;
 }
 

@@ -25,7 +25,7 @@ export interface AgentResponse {
   /** The agent's final text (or the error message when it failed). */
   result: string;
   is_error: boolean;
-  /** The SDK result subtype (`success`, `error_max_turns`, `error_during_execution`, …) or `error_process`, `error_aborted`, `error_no_model_access`. */
+  /** The SDK result subtype (`success`, `error_max_turns`, `error_max_budget_usd`, `error_during_execution`, …) or `error_process`, `error_aborted`, `error_no_model_access`. */
   subtype: string;
   /** On failure: what failed, and details such as the Claude Code process's stderr tail. */
   error?: string;
@@ -36,8 +36,11 @@ export interface AgentResponse {
     invocation_id: string;
     duration_ms: number;
     num_turns: number;
+    /** Estimated cost of this invocation in US dollars (the SDK's `total_cost_usd`; 0 when no result came). */
     total_cost_usd: number;
     usage: Record<string, unknown> | null;
+    /** The budget the run had (payload `max_budget_usd`, else the server's `MAX_BUDGET_USD`), null for none. */
+    max_budget_usd?: number | null;
   };
   files: ResponseFile[];
   upload_errors: UploadError[];
@@ -54,7 +57,14 @@ export interface AgentResponse {
   session_saved?: SessionSaved;
 }
 
-export type SessionSaved = { saved: true; file_count: number } | { saved: false; error: string } | { saved: 'pending' };
+/**
+ * `storage: 'session-storage'`: the files stay on AgentCore managed session storage and only the
+ * session's record was written; `archive_key`: the S3 key of the archive's base.
+ */
+export type SessionSaved =
+  | { saved: true; file_count: number; storage?: 'session-storage'; archive_key?: string }
+  | { saved: false; error: string }
+  | { saved: 'pending' };
 
 export interface RepoWork {
   work_branch: string;
@@ -70,7 +80,7 @@ export interface RepoWork {
 }
 
 /** Session metadata from the SDK result (zeros when the run ended before one). */
-export function sessionInfo(ids: { runtimeSessionId: string; claudeSessionId?: string; invocationId: string }, result: SDKResultMessage | undefined, wallMs: number): AgentResponse['session'] {
+export function sessionInfo(ids: { runtimeSessionId: string; claudeSessionId?: string; invocationId: string }, result: SDKResultMessage | undefined, wallMs: number, maxBudgetUsd?: number): AgentResponse['session'] {
   return {
     runtime_session_id: ids.runtimeSessionId,
     claude_session_id: ids.claudeSessionId ?? null,
@@ -79,5 +89,6 @@ export function sessionInfo(ids: { runtimeSessionId: string; claudeSessionId?: s
     num_turns: result?.num_turns ?? 0,
     total_cost_usd: result?.total_cost_usd ?? 0,
     usage: (result?.usage as Record<string, unknown> | undefined) ?? null,
+    max_budget_usd: maxBudgetUsd ?? null,
   };
 }

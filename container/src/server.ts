@@ -26,7 +26,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent } from './events.js';
 import { Health } from './health.js';
-import { runInvocation, type InvocationEnvironment, type InvocationOutcome } from './invocation.js';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runInvocation, saveSession, type InvocationEnvironment, type InvocationOutcome } from './invocation.js';
+import { sessionDirName } from './workspace.js';
 import { redactDeep, createRedactor } from './redact.js';
 import type { AgentResponse } from './response.js';
 import type { RunStatusStore } from './run-status-store.js';
@@ -185,6 +188,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       }
       return sendJson(res, 200, state, { [SESSION_HEADER]: sessionId });
     }
+    if (request.action === 'export') return exportSession(res, sessionId);
     if (running.has(sessionId)) {
       return sendJson(res, 409, { error: `Session ${sessionId} is already running an invocation`, details: { runtime_session_id: sessionId } });
     }
@@ -259,6 +263,42 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       res.end();
     } else {
       sendJson(res, reply.is_error ? 500 : 200, reply, { [SESSION_HEADER]: sessionId });
+    }
+  }
+
+  /**
+   * `{"action":"export"}`: the session's archive written to S3 now (a base and its record), from the
+   * files this microVM holds for it (on managed session storage, what the session's storage kept).
+   * 200 with `exported: false` and the reason when there is nothing to export here.
+   */
+  async function exportSession(res: ServerResponse, sessionId: string): Promise<void> {
+    const store = options.sessionStore;
+    if (!store) {
+      return sendJson(res, 400, { error: 'This agent server saves no sessions (OUTPUT_BUCKET_NAME unset or SESSION_PERSISTENCE=off)', details: { runtime_session_id: sessionId } });
+    }
+    if (running.has(sessionId)) {
+      return sendJson(res, 409, { error: `Session ${sessionId} is running an invocation; export it once that ends`, details: { runtime_session_id: sessionId } });
+    }
+    const done = health.begin();
+    try {
+      await persisting.get(sessionId);
+      const name = sessionDirName(sessionId);
+      const files = await readdir(join(options.workspaceRoot, name)).catch(() => [] as string[]);
+      if (files.length === 0) {
+        return sendJson(res, 200, {
+          runtime_session_id: sessionId, exported: false,
+          reason: 'no files of this session here: it never ran, or its storage was reset (a new runtime version) or expired',
+        }, { [SESSION_HEADER]: sessionId });
+      }
+      const previous = await store.record(name).catch(() => undefined);
+      const saved = await saveSession(store, options.workspaceRoot, sessionId, {
+        prompt: previous?.last_prompt ?? '', previous, invocation: false, claudeSessionId: options.claudeSessions.get(sessionId),
+        ...(options.persistence === 'session-storage' ? { storage: 'session-storage' as const } : {}),
+      });
+      log({ level: saved.saved === true ? 'info' : 'warn', msg: 'session exported', runtime_session_id: sessionId, ...saved });
+      return sendJson(res, 200, { runtime_session_id: sessionId, exported: saved.saved === true, ...saved }, { [SESSION_HEADER]: sessionId });
+    } finally {
+      done();
     }
   }
 

@@ -91,11 +91,59 @@ export interface SessionRecord {
   first_prompt: string;
   last_prompt: string;
   invocations: number;
-  /** The archive chain (absent in records written before incremental saves: base only). */
+  /** Estimated cost of the session's invocations, summed (US dollars; SDK `total_cost_usd` of each). */
+  total_cost_usd?: number;
+  /**
+   * Where the session's files live between invocations: `s3` (this archive, saved after every
+   * invocation) or `session-storage` (AgentCore managed session storage; the archive, if any, is the
+   * last `sessions export`).
+   */
+  storage?: 's3' | 'session-storage';
+  /** The archive chain (absent in records written before incremental saves: base only; absent for session storage never exported). */
   archive?: ArchiveManifest;
   /** Files the last save left out (over a limit), at most 50 listed; `skipped_count` is the total. */
   skipped_files?: SkippedFile[];
   skipped_count?: number;
+}
+
+/** What a save records beside the files. */
+export interface SaveUpdate {
+  prompt: string;
+  claudeSessionId?: string;
+  /** The session's current record (its manifest is the chain to extend; its totals are added to). */
+  previous?: SessionRecord;
+  signal?: AbortSignal;
+  /** The AgentCore runtime session id the record lists; default: the previous record's, else the key name. */
+  runtimeSessionId?: string;
+  /** This invocation's estimated cost, US dollars (added to `total_cost_usd`). */
+  costUsd?: number;
+  /** False for a save that is not an invocation (`sessions export`): counts and prompts stay. Default true. */
+  invocation?: boolean;
+  /** Where the session lives between invocations (default `s3`). */
+  storage?: SessionRecord['storage'];
+}
+
+/** The record fields every save updates the same way. */
+function nextRecord(sessionId: string, update: SaveUpdate, now: string, fileCount: number): SessionRecord {
+  const previous = update.previous;
+  const invocation = update.invocation !== false;
+  return {
+    runtime_session_id: update.runtimeSessionId ?? previous?.runtime_session_id ?? sessionId,
+    claude_session_id: update.claudeSessionId ?? previous?.claude_session_id,
+    created_at: previous?.created_at ?? now,
+    updated_at: now,
+    file_count: fileCount,
+    first_prompt: previous?.first_prompt ?? update.prompt.slice(0, 500),
+    last_prompt: invocation ? update.prompt.slice(0, 500) : (previous?.last_prompt ?? update.prompt.slice(0, 500)),
+    invocations: (previous?.invocations ?? 0) + (invocation ? 1 : 0),
+    total_cost_usd: roundUsd((previous?.total_cost_usd ?? 0) + (invocation ? (update.costUsd ?? 0) : 0)),
+    storage: update.storage ?? previous?.storage ?? 's3',
+  };
+}
+
+/** Dollars to 1/1,000,000 (sums of float estimates otherwise print as 0.30000000000000004). */
+function roundUsd(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
 }
 
 /** What {@link SessionStore.save} did, beside the record it wrote. */
@@ -172,6 +220,29 @@ export class SessionStore {
     this.exclude = options.exclude ?? sessionExcludeFromEnv();
   }
 
+  /**
+   * Write only the session's record (no archive): for sessions whose files live on AgentCore's
+   * managed session storage. An archive a previous `sessions export` wrote stays listed.
+   * @returns the record written
+   */
+  async saveRecord(sessionId: string, update: SaveUpdate & { fileCount: number }): Promise<SessionRecord> {
+    assertSessionKey(sessionId);
+    const previous = update.previous;
+    const record: SessionRecord = {
+      ...nextRecord(sessionId, update, new Date().toISOString(), update.fileCount),
+      ...(previous?.archive ? { archive: previous.archive } : {}),
+    };
+    await this.putRecord(sessionId, record, update.signal);
+    return record;
+  }
+
+  private async putRecord(sessionId: string, record: SessionRecord, signal?: AbortSignal): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: sessionRecordKey(sessionId), Body: JSON.stringify(record, null, 2), ContentType: 'application/json' }),
+      { abortSignal: signal },
+    );
+  }
+
   /** The session's record, or `undefined` when the session was never saved. */
   async record(sessionId: string, options: { signal?: AbortSignal } = {}): Promise<SessionRecord | undefined> {
     try {
@@ -202,7 +273,7 @@ export class SessionStore {
     sessionId: string,
     root: string,
     parts: readonly string[],
-    update: { prompt: string; claudeSessionId?: string; previous?: SessionRecord; signal?: AbortSignal; runtimeSessionId?: string },
+    update: SaveUpdate,
   ): Promise<SaveResult> {
     assertSessionKey(sessionId);
     checkParts(parts);
@@ -265,26 +336,11 @@ export class SessionStore {
       const previous = update.previous;
       const fileCount = [...kept.values()].filter((e) => e.type === 'file').length;
       const record: SessionRecord = {
-        runtime_session_id: update.runtimeSessionId ?? previous?.runtime_session_id ?? sessionId,
-        claude_session_id: update.claudeSessionId ?? previous?.claude_session_id,
-        created_at: previous?.created_at ?? now,
-        updated_at: now,
-        file_count: fileCount,
-        first_prompt: previous?.first_prompt ?? update.prompt.slice(0, 500),
-        last_prompt: update.prompt.slice(0, 500),
-        invocations: (previous?.invocations ?? 0) + 1,
+        ...nextRecord(sessionId, update, now, fileCount),
         archive: next,
         ...(skipped.length > 0 ? { skipped_files: skipped.slice(0, MAX_SKIPPED_LISTED), skipped_count: skipped.length } : {}),
       };
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: sessionRecordKey(sessionId),
-          Body: JSON.stringify(record, null, 2),
-          ContentType: 'application/json',
-        }),
-        { abortSignal: update.signal },
-      );
+      await this.putRecord(sessionId, record, update.signal);
       this.states.set(sessionId, { generation: next.generation, deltaKeys: next.deltas.map((d) => d.key), snapshot: kept });
       if (obsolete.length > 0) {
         await this.s3

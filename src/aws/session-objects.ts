@@ -20,6 +20,10 @@ export const sessionRecordSchema = z.object({
   first_prompt: z.string(),
   last_prompt: z.string().optional(),
   invocations: z.number().optional(),
+  /** Estimated cost of the session's invocations, summed, US dollars (absent in records of older agents). */
+  total_cost_usd: z.number().optional(),
+  /** `s3` (archive after every invocation) or `session-storage` (files on AgentCore managed session storage). */
+  storage: z.enum(['s3', 'session-storage']).optional(),
 });
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
 
@@ -42,6 +46,22 @@ export async function readSessionRecord(s3: S3Client, bucket: string, key: strin
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The session's last stored run status (`runs/<id>.json`, written by the agent after each run is
+ * delivered), unparsed; `undefined` when there is none. The object is untrusted: callers parse it.
+ */
+export async function readRunStatusObject(s3: S3Client, bucket: string, sessionId: string): Promise<unknown> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${RUNS_PREFIX}${sessionId}.json` }));
+    const text = await object.Body!.transformToString();
+    return text.length > 16 * 1024 * 1024 ? undefined : JSON.parse(text);
+  } catch (error) {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404 || error instanceof SyntaxError) return undefined;
+    throw error;
   }
 }
 

@@ -7,6 +7,7 @@ import { deployCommand } from './deploy.js';
 import { destroyCommand } from './destroy.js';
 import { devCommand } from './dev.js';
 import { downloadCommand } from './download.js';
+import { execCommand } from './exec.js';
 import { infoCommand } from './info.js';
 import { invokeCommand } from './invoke.js';
 import { listCommand } from './list.js';
@@ -23,6 +24,7 @@ export const commands: Array<() => Command> = [
   listCommand,
   downloadCommand,
   sessionsCommand,
+  execCommand,
   logsCommand,
   apiKeyCommand,
   destroyCommand,

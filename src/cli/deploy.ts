@@ -1,13 +1,14 @@
 /**
  * `agentcore-claude deploy`: thin command over `engine/deploy.ts`.
  */
+import { SESSION_STORAGE_MOUNT } from '../core/code-artifact.js';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { watchInterrupt } from './interrupt.js';
-import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
+import { addJsonOption, addTargetOptions, budgetUsd, positiveInt, withExamples } from './options.js';
 
 /** The package root (dist/cli/ → ../..): where `container/` and `templates/` ship. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,6 +31,8 @@ interface DeployFlags {
   skills?: string;
   gitTokenSecret?: string;
   artifact?: 'container' | 'code';
+  sessionStorage?: boolean;
+  maxBudgetUsd?: number;
 }
 
 export function deployCommand(): Command {
@@ -48,6 +51,9 @@ export function deployCommand(): Command {
     .addOption(new Option('--context <dir>', 'docker build context (default: the container/ shipped with the CLI)').env('AGENTCORE_CLAUDE_CONTEXT'))
     .option('--git-token-secret <arn>', 'Secrets Manager secret with a Git token: lets the agent push its branch for invoke --repo (read by the runtime only)')
     .option('--skills <dir>', 'bundle Claude skills (<dir>/<name>/SKILL.md) into the image; validated before any build')
+    .option('--session-storage', `keep workspaces and Claude Code's config on AgentCore managed session storage mounted at ${SESSION_STORAGE_MOUNT} (survives stop/resume; resets on a new runtime version; 14 days idle) instead of an S3 archive after every invocation; config key sessionStorage`)
+    .option('--no-session-storage', 'back to the S3 session archive')
+    .option('--max-budget-usd <n>', 'default budget of every run in US dollars (MAX_BUDGET_USD; invoke --max-budget-usd overrides); config key maxBudgetUsd', budgetUsd('--max-budget-usd'))
     .addOption(
       new Option('--artifact <type>', 'container: the linux/arm64 image (Docker with buildx); code: a zip on AgentCore\'s managed Node.js 22 runtime, no Docker (no repository workspaces). Default: the previous deployment\'s, else container; config key `artifact`, env AGENTCORE_CLAUDE_ARTIFACT').choices([
         'container',
@@ -79,6 +85,8 @@ export function deployCommand(): Command {
       gitTokenSecret: flags.gitTokenSecret,
       withApi: flags.withApi,
       artifact: flags.artifact,
+      sessionStorage: flags.sessionStorage,
+      maxBudgetUsd: flags.maxBudgetUsd,
       json: flags.json,
     });
     const region = requireRegion(ctx.config);

@@ -14,10 +14,10 @@ import { buildPayload, invokeAgent } from '../engine/invoke.js';
 import type { LocalServer } from '../engine/local-server.js';
 import type { AgentTransport } from '../engine/transports/transport.js';
 import type { IoHost } from '../io/host.js';
-import { activityText, formatEvent, formatFailure, formatResultText, formatSummary, unfixableRetry } from '../io/render-agent.js';
+import { activityText, formatEvent, formatFailure, formatResultText, formatSummary, formatUsage, unfixableRetry } from '../io/render-agent.js';
 import type { CommandContext } from './context.js';
 import { watchInterrupt } from './interrupt.js';
-import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
+import { addJsonOption, addTargetOptions, budgetUsd, positiveInt, withExamples } from './options.js';
 
 export interface InvokeFlags {
   local?: boolean;
@@ -26,6 +26,7 @@ export interface InvokeFlags {
   permissionMode?: string;
   allowedTools?: string;
   maxTurns?: number;
+  maxBudgetUsd?: number;
   session?: string;
   model?: string;
   json?: boolean;
@@ -60,6 +61,7 @@ export function invokeCommand(): Command {
     .addOption(new Option('--permission-mode <mode>', 'default | acceptEdits | bypassPermissions | plan | dontAsk (aliases: acceptAll, manual); server default acceptEdits'))
     .option('--allowed-tools <list>', 'comma-separated tools to auto-approve, e.g. Bash,Read,Write (server default: Bash,Read,Write,Edit,Glob,Grep,WebFetch,WebSearch,TodoWrite)')
     .option('--max-turns <n>', 'stop after this many agent turns (server default 50)', positiveInt('--max-turns'))
+    .option('--max-budget-usd <n>', 'stop the run once its estimated cost passes this many US dollars (it ends with error_max_budget_usd and delivers its work; default: the deployment\'s, if any)', budgetUsd('--max-budget-usd'))
     .option('--session <id>', 'continue in this runtime session (same workspace); printed by every invoke')
     .option('--model <id>', 'model id override (Anthropic model or Bedrock inference profile)')
     .option('--async', 'return as soon as the agent accepted the task; follow it with `status --session <id> --wait`')
@@ -75,6 +77,7 @@ export function invokeCommand(): Command {
     ['agentcore-claude invoke --api "Create hello.py"', 'through the HTTP API (after deploy --with-api, api-key)'],
     ['agentcore-claude invoke --json "Summarize README.md" | jq -r .result', 'only the final JSON on stdout'],
     ['agentcore-claude invoke --async "Migrate the tests to vitest"', 'start a long run and return at once'],
+    ['agentcore-claude invoke --max-budget-usd 2 "Refactor the parser"', 'stop (and deliver) once it has cost $2'],
     ['agentcore-claude status --session <id> --wait', '…then wait for it'],
     ['agentcore-claude invoke --repo https://github.com/o/r.git --branch main "Fix the flaky test"', 'work on a clone; get changes.patch'],
     ['agentcore-claude invoke --transcript "…" > run.jsonl', 'every model turn and tool call of the run'],
@@ -144,6 +147,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
     permissionMode,
     allowedTools,
     maxTurns: flags.maxTurns,
+    maxBudgetUsd: flags.maxBudgetUsd,
     model: flags.model,
     sessionId: runtimeSessionId,
     repo: flags.repo ? { url: flags.repo, branch: flags.branch, base: flags.base } : undefined,
@@ -188,6 +192,8 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
   timer?.unref();
   // A model API error that retrying cannot fix (invalid key, no model access): stop at once.
   let unfixable: { reason: string; hint: string } | undefined;
+  let tokens = '';
+  let lastActivity = 'Agent working…';
   try {
     const outcome = await invokeAgent(
       transport,
@@ -197,9 +203,14 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
         if (line) progress.log(line);
         unfixable ??= unfixableRetry(event);
         if (unfixable) abort.abort(new Error('unfixable'));
+        // Live tokens: in the spinner on a terminal, as their own line otherwise.
+        const usage = formatUsage(event, flags.maxBudgetUsd);
+        if (usage) tokens = usage;
+        if (usage && !io.fancy) progress.log(`  Σ ${usage}`);
         // The spinner text only on a terminal; plain output gets the event lines alone.
         const activity = io.fancy ? activityText(event) : undefined;
-        if (activity) progress.update(activity);
+        if (activity || (usage && io.fancy)) progress.update(`${activity ?? lastActivity}${tokens ? ` · ${tokens}` : ''}`);
+        if (activity) lastActivity = activity;
       },
       abort.signal,
     ).catch((error: unknown) => {

@@ -26,6 +26,18 @@ export function positiveInt(name: string) {
   };
 }
 
+/**
+ * A commander parser for a budget in US dollars: a number > 0 and at most 10,000 (the agent
+ * server's `max_budget_usd` rule, container/src/payload.ts).
+ */
+export function budgetUsd(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 10_000) throw new InvalidArgumentError(`${name} must be a number of US dollars greater than 0 and at most 10000, got "${value}".`);
+    return n;
+  };
+}
+
 /** Examples section appended to a command's `--help`. */
 export function withExamples(command: Command, examples: Array<[string, string]>): Command {
   const width = Math.max(...examples.map(([cmd]) => cmd.length));

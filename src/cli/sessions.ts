@@ -6,6 +6,9 @@ import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
 interface Flags {
   json?: boolean;
+  runtimeArn?: string;
+  qualifier?: string;
+  wait?: string;
   bucket?: string;
   region?: string;
   profile?: string;
@@ -31,7 +34,9 @@ export function sessionsCommand(): Command {
     if (records.length === 0) return ctx.io.info('No saved sessions yet. Start one with `agentcore-claude invoke "task"`.');
     for (const r of records) {
       const prompt = r.first_prompt.replace(/\s+/g, ' ');
-      ctx.io.data(`${r.runtime_session_id}  ${r.updated_at}  ${String(r.invocations ?? 1).padStart(3)} call(s)  ${prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt}`);
+      const cost = r.total_cost_usd === undefined ? '       -' : `$${r.total_cost_usd.toFixed(4)}`.padStart(8);
+      const storage = r.storage === 'session-storage' ? ' [session storage]' : '';
+      ctx.io.data(`${r.runtime_session_id}  ${r.updated_at}  ${String(r.invocations ?? 1).padStart(3)} call(s)  ${cost}  ${prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt}${storage}`);
     }
     ctx.io.info(`\nContinue one with: agentcore-claude invoke --session <id> "next step"`);
   });
@@ -47,6 +52,35 @@ export function sessionsCommand(): Command {
     },
   );
 
+  const stop = withRuntime(new Command('stop').description('Stop a live runtime session (StopRuntimeSession): its agent gets SIGTERM and delivers its work; reports what was saved').argument('<id>', 'runtime session id'))
+    .option('--wait <duration>', 'how long to wait for the stopped run\'s delivery to be recorded in S3', '60s')
+    .action(async (id: string, flags: Flags) => {
+      process.exitCode = await runStop(id, flags);
+    });
+
+  const exportCmd = withRuntime(new Command('export').description('Write a session\'s archive to S3 now (for sessions on managed session storage: durability beyond its retention)').argument('<id>', 'runtime session id'))
+    .action(async (id: string, flags: Flags) => {
+      const { validateRuntimeSessionId } = await import('../core/runtime-session.js');
+      validateRuntimeSessionId(id);
+      const ctx = await (await import('./context.js')).agentContext(flags);
+      const [{ remoteTransport }, { exportSession }] = await Promise.all([import('../engine/invoke-remote.js'), import('../engine/session-control.js')]);
+      const transport = await remoteTransport(ctx, { runtimeArn: flags.runtimeArn, qualifier: flags.qualifier });
+      const progress = ctx.io.progress(`Exporting session ${id}…`);
+      const reply = await exportSession(transport, id).finally(() => progress.stop());
+      if (ctx.io.json) ctx.io.result(reply);
+      if (!reply.exported) {
+        const { CliError, ExitCode } = await import('../core/errors.js');
+        throw new CliError(`Session ${id} was not exported: ${reply.reason ?? reply.error ?? 'no reason given'}.`, {
+          exitCode: reply.reason ? ExitCode.Usage : ExitCode.Infrastructure,
+          hint: reply.reason ? 'A session whose storage was reset keeps only what an earlier export saved (agentcore-claude sessions).' : 'Check the agent\'s logs: agentcore-claude logs --since 15m',
+          code: 'NOT_EXPORTED',
+        });
+      }
+      if (!ctx.io.json) ctx.io.info(`Exported session ${id}: ${reply.file_count ?? 0} file(s) → ${reply.archive_key ?? 'sessions/'} (continue it anywhere with invoke --session ${id})`);
+    });
+
+  withExamples(stop, [['agentcore-claude sessions stop session-3f2a…', 'stop it; prints the files its run delivered']]);
+  withExamples(exportCmd, [['agentcore-claude sessions export session-3f2a…', 'archive a session-storage session to S3']]);
   withExamples(list, [
     ['agentcore-claude sessions', 'list saved sessions'],
     ['agentcore-claude sessions --json | jq ".sessions[0]"', 'the most recent one, as JSON'],
@@ -54,8 +88,52 @@ export function sessionsCommand(): Command {
   withExamples(rm, [['agentcore-claude sessions rm 7f9c…', 'forget a session']]);
   sessions.addCommand(list, { isDefault: true });
   sessions.addCommand(rm);
+  sessions.addCommand(stop);
+  sessions.addCommand(exportCmd);
   return withExamples(sessions, [
     ['agentcore-claude sessions', 'list saved sessions (id, last update, first prompt)'],
     ['agentcore-claude sessions rm <id>', 'delete one'],
+    ['agentcore-claude sessions stop <id>', 'stop a live one (its work is delivered)'],
+    ['agentcore-claude sessions export <id>', 'archive one to S3 now'],
   ]);
+}
+
+function withRuntime(command: Command): Command {
+  withCommon(command);
+  return command.option('--runtime-arn <arn>', 'AgentCore runtime (default: the recorded deployment’s)').option('--qualifier <name>', 'runtime endpoint', 'DEFAULT');
+}
+
+/** `sessions stop <id>`: the status before, the stop, then the stored run of what was running. */
+async function runStop(id: string, flags: Flags): Promise<number> {
+  const [{ validateRuntimeSessionId }, { parseDuration }] = await Promise.all([import('../core/runtime-session.js'), import('../core/duration.js')]);
+  validateRuntimeSessionId(id);
+  const waitMs = parseDuration(flags.wait ?? '60s', '--wait') * 1000;
+  const ctx = await (await import('./context.js')).agentContext(flags);
+  const [{ remoteTransport, runtimeArnOf }, { stopSession }, { runStatus }, { resolveBucket }, render] = await Promise.all([
+    import('../engine/invoke-remote.js'),
+    import('../engine/session-control.js'),
+    import('../engine/runs.js'),
+    import('../engine/target.js'),
+    import('../io/render-agent.js'),
+  ]);
+  const runtimeArn = flags.runtimeArn ?? (await runtimeArnOf(ctx));
+  const bucket = await resolveBucket(ctx, flags.bucket);
+  const transport = await remoteTransport(ctx, { runtimeArn, qualifier: flags.qualifier });
+  // Which run is in progress (the session is live, so this reaches its own microVM).
+  const before = await runStatus(transport, id).catch(() => undefined);
+  const progress = ctx.io.progress(`Stopping session ${id}…`);
+  const outcome = await stopSession(ctx.aws().agentCore(), ctx.aws().s3(), { runtimeArn, qualifier: flags.qualifier, bucket }, id, before, { waitMs }).finally(() => progress.stop());
+  if (ctx.io.json) {
+    ctx.io.result(outcome);
+    return 0;
+  }
+  const response = outcome.run?.response;
+  if (outcome.stopped_invocation_id === null) ctx.io.info(`Stopped session ${id}; no run was in progress.${response ? ' Its last run:' : ''}`);
+  else if (outcome.delivery_unconfirmed) {
+    ctx.io.warn(`Stopped session ${id}; the delivery of run ${outcome.stopped_invocation_id} was not recorded in s3://${bucket}/runs/ within ${flags.wait ?? '60s'}.`);
+    ctx.io.info('Its files may still arrive: agentcore-claude download --latest; agentcore-claude logs --since 15m');
+    return 0;
+  } else ctx.io.info(`Stopped session ${id}; the run in progress (${outcome.stopped_invocation_id}) delivered its work:`);
+  if (response) ctx.io.info(render.formatSummary(response));
+  return 0;
 }

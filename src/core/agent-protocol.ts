@@ -14,6 +14,8 @@ export interface InvocationPayload {
   permission_mode?: string;
   allowed_tools?: string[] | string;
   max_turns?: number;
+  /** Stop once the run's estimated cost passes this many US dollars (SDK maxBudgetUsd; > 0, at most 10,000). */
+  max_budget_usd?: number;
   model?: string;
   /** Reply at once with `status: "running"`; follow with a status request. */
   async?: boolean;
@@ -25,6 +27,19 @@ export interface InvocationPayload {
 
 /** The payload asking for a session's latest run. */
 export const STATUS_PAYLOAD = { action: 'status' } as const;
+/** The payload asking the agent to write the session's archive to S3 now (`sessions export`). */
+export const EXPORT_PAYLOAD = { action: 'export' } as const;
+
+/** The reply to {@link EXPORT_PAYLOAD}. */
+export const exportReplySchema = z.looseObject({
+  runtime_session_id: z.string(),
+  exported: z.boolean(),
+  file_count: z.number().optional(),
+  archive_key: z.string().optional(),
+  error: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type ExportReply = z.infer<typeof exportReplySchema>;
 
 export const agentFileSchema = z.looseObject({
   file_name: z.string(),
@@ -55,6 +70,8 @@ export const agentResponseSchema = z.looseObject({
     num_turns: z.number(),
     total_cost_usd: z.number(),
     usage: z.record(z.string(), z.unknown()).nullable().optional(),
+    /** The run's budget in US dollars (null: none). */
+    max_budget_usd: z.number().nullable().optional(),
   }),
   files: z.array(agentFileSchema),
   upload_errors: z.array(z.looseObject({ file_name: z.string(), error: z.string() })),
@@ -94,6 +111,14 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('tool_result'), tool_use_id: z.string(), name: z.string(), is_error: z.boolean(), summary: z.string() }),
   z.looseObject({ type: z.literal('upload'), count: z.number(), destination: z.string() }),
   z.looseObject({ type: z.literal('restore'), files: z.number(), refused: z.array(z.string()) }),
+  /** Tokens so far in this invocation (input, output, cache read, cache creation); cost comes with `result`. */
+  z.looseObject({
+    type: z.literal('usage'),
+    input_tokens: z.number(),
+    output_tokens: z.number(),
+    cache_read_input_tokens: z.number(),
+    cache_creation_input_tokens: z.number(),
+  }),
   /**
    * A model API request failed and Claude Code will retry it (the SDK's `system`/`api_retry`
    * message): attempt n of max_retries, after retry_delay_ms; error_status is the HTTP status, or
@@ -136,7 +161,7 @@ export const agentErrorBodySchema = z.looseObject({ error: z.string(), details: 
 export type AgentErrorBody = z.infer<typeof agentErrorBodySchema>;
 
 /** Event types this CLI knows; others (from newer servers) are skipped by {@link parseAgentEvent}. */
-const KNOWN_EVENTS = new Set(['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'restore', 'retry', 'result']);
+const KNOWN_EVENTS = new Set(['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'restore', 'retry', 'usage', 'result']);
 
 /**
  * Parse one SSE `data:` payload. Returns undefined for an event type this CLI does not know.

@@ -40,8 +40,15 @@ export const CODE_ENTRY_POINT: readonly string[] = ['dist/main.js'];
  */
 export const MAX_CODE_ZIP_BYTES = 250 * 1024 * 1024;
 
+/**
+ * Mount path of AgentCore managed session storage, for every deployment that uses it (`deploy
+ * --session-storage`, and always a code deployment): the agent server's WORKSPACE_ROOT, so each
+ * session's workspace and Claude Code config dir live on it. A valid SessionStorageConfiguration
+ * mountPath (`/mnt/[a-zA-Z0-9._-]+/?`, 6–200 characters; see the module comment).
+ */
+export const SESSION_STORAGE_MOUNT = '/mnt/workspace';
 /** Where the agent's workspaces live on a code deployment: the managed session storage mount. */
-export const CODE_WORKSPACE_MOUNT = '/mnt/workspace';
+export const CODE_WORKSPACE_MOUNT = SESSION_STORAGE_MOUNT;
 
 /** S3 key prefix of code packages in the stack's bucket (next to `outputs/` and `sessions/`). */
 export const CODE_KEY_PREFIX = 'code/';

@@ -41,6 +41,10 @@ export const settingsSchema = z
     gitTokenSecret: z.string().min(1).optional(),
     /** What deploy deploys: `container` (arm64 image, default) or `code` (zip on AgentCore's managed Node.js runtime). */
     artifact: z.enum(['container', 'code']).optional(),
+    /** Keep workspaces on AgentCore managed session storage (`filesystemConfigurations[].sessionStorage`). */
+    sessionStorage: z.boolean().optional(),
+    /** Default budget of a run in US dollars (the runtime's MAX_BUDGET_USD). */
+    maxBudgetUsd: z.number().positive().max(10_000).optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -63,6 +67,10 @@ export interface ResolvedConfig {
   gitTokenSecret?: string;
   /** Deploy artifact (`--artifact`, AGENTCORE_CLAUDE_ARTIFACT, or the config file's `artifact`); unset → the previous deployment's, else `container`. */
   artifact?: 'container' | 'code';
+  /** `deploy --session-storage` / config `sessionStorage`; unset → what the runtime has. */
+  sessionStorage?: boolean;
+  /** `deploy --max-budget-usd` / config `maxBudgetUsd`: the runtime's MAX_BUDGET_USD; unset → what the runtime has. */
+  maxBudgetUsd?: number;
   /** The layer each set value came from. */
   sources: Partial<Record<keyof Settings, Source>>;
 }

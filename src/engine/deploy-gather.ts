@@ -8,7 +8,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { createUpdateChangeSet, describeStack, readTemplateBody } from '../aws/cloudformation.js';
 import { imageTagExists } from '../aws/ecr.js';
 import { objectExists } from '../aws/s3-code.js';
-import { ARTIFACT_TYPES, CODE_ENTRY_POINT, CODE_RUNTIME, CODE_WORKSPACE_MOUNT, codePackageKey, DEFAULT_ARTIFACT, type ArtifactType } from '../core/code-artifact.js';
+import { ARTIFACT_TYPES, CODE_ENTRY_POINT, CODE_RUNTIME, CODE_WORKSPACE_MOUNT, SESSION_STORAGE_MOUNT, codePackageKey, DEFAULT_ARTIFACT, type ArtifactType } from '../core/code-artifact.js';
 import { findRuntimeByName, getRuntime } from '../aws/runtime.js';
 import type { PollOptions } from '../aws/wait.js';
 import { defaultStackName, type ResolvedConfig } from '../core/config.js';
@@ -16,7 +16,7 @@ import { UsageError } from '../core/errors.js';
 import type { DeploymentState } from '../core/state.js';
 import { lifecycleFromSettings, type LifecycleSettings } from '../core/duration.js';
 import { resolveModelId } from '../core/model.js';
-import { planStackAction, type CurrentStack, type DesiredStack, type PlanInput, type RuntimeConfig } from '../core/plan.js';
+import { planStackAction, type CurrentRuntime, type CurrentStack, type DesiredStack, type PlanInput, type RuntimeConfig } from '../core/plan.js';
 import { repositoryNameForStack, sanitizeRuntimeName, validateStackName } from '../core/runtime-name.js';
 import { parseTemplate, templateResources } from '../core/template.js';
 import { buildContextTag } from '../io/build-context.js';
@@ -35,6 +35,10 @@ export interface DeployTarget {
   gitTokenSecretArn?: string;
   /** What is deployed (flag/env/config file, else the previous deployment's, else `container`). */
   artifact: ArtifactType;
+  /** Workspaces on managed session storage (flag/config; undefined → what the runtime has). Always on for `code`. */
+  sessionStorage?: boolean;
+  /** The runtime's MAX_BUDGET_USD (flag/config; undefined → what the runtime has). */
+  maxBudgetUsd?: number;
 }
 
 /**
@@ -58,6 +62,8 @@ export function resolveTarget(config: ResolvedConfig, region: string, state?: De
     lifecycle: lifecycleFromSettings(config.idleTimeout, config.maxLifetime),
     gitTokenSecretArn: validateSecretArn(config.gitTokenSecret, region) ?? sameAgent?.gitTokenSecretArn,
     artifact: validateArtifact(config.artifact) ?? sameAgent?.artifact?.type ?? DEFAULT_ARTIFACT,
+    ...(config.sessionStorage !== undefined ? { sessionStorage: config.sessionStorage } : {}),
+    ...(config.maxBudgetUsd !== undefined ? { maxBudgetUsd: config.maxBudgetUsd } : {}),
   };
 }
 
@@ -101,15 +107,14 @@ export function validateSecretArn(arn: string | undefined, region: string): stri
 export function runtimeConfig(target: DeployTarget, outputs: Record<string, string>, tag: string): RuntimeConfig | undefined {
   const { EcrRepositoryUri: repositoryUri, ExecutionRoleArn: roleArn, OutputBucketName: bucket } = outputs;
   if (!roleArn || !bucket || (target.artifact === 'container' && !repositoryUri)) return undefined;
+  const storage = target.artifact === 'code' || target.sessionStorage === true;
   const artifact =
     target.artifact === 'code'
-      ? {
-          code: { bucket, prefix: codePackageKey(tag), runtime: CODE_RUNTIME, entryPoint: [...CODE_ENTRY_POINT] },
-          sessionStorageMountPath: CODE_WORKSPACE_MOUNT,
-        }
+      ? { code: { bucket, prefix: codePackageKey(tag), runtime: CODE_RUNTIME, entryPoint: [...CODE_ENTRY_POINT] } }
       : { containerUri: `${repositoryUri}:${tag}` };
   return {
     ...artifact,
+    ...(storage ? { sessionStorageMountPath: SESSION_STORAGE_MOUNT } : {}),
     roleArn,
     networkMode: 'PUBLIC',
     environment: {
@@ -118,6 +123,9 @@ export function runtimeConfig(target: DeployTarget, outputs: Record<string, stri
       ANTHROPIC_MODEL: target.model,
       OUTPUT_BUCKET_NAME: bucket,
       ...(target.gitTokenSecretArn && target.artifact === 'container' ? { GIT_TOKEN_SECRET_ARN: target.gitTokenSecretArn } : {}),
+      // The server learns the persistence from here: workspaces on the mount, no per-invocation archive.
+      ...(storage ? { SESSION_PERSISTENCE: 'session-storage', WORKSPACE_ROOT: SESSION_STORAGE_MOUNT } : {}),
+      ...(target.maxBudgetUsd !== undefined ? { MAX_BUDGET_USD: String(target.maxBudgetUsd) } : {}),
       ...(target.artifact === 'code'
         ? {
             AGENT_ARTIFACT: 'code',
@@ -129,6 +137,17 @@ export function runtimeConfig(target: DeployTarget, outputs: Record<string, stri
         : {}),
     },
     ...(target.lifecycle ? { lifecycle: target.lifecycle } : {}),
+  };
+}
+
+/** Settings no flag or config file gave keep what the runtime has (session storage, default budget). */
+function keepRuntimeChoices(target: DeployTarget, runtime: CurrentRuntime | undefined): DeployTarget {
+  const env = runtime?.config.environment ?? {};
+  const budget = Number(env.MAX_BUDGET_USD);
+  return {
+    ...target,
+    sessionStorage: target.sessionStorage ?? (runtime?.config.sessionStorageMountPath !== undefined && env.SESSION_PERSISTENCE === 'session-storage'),
+    maxBudgetUsd: target.maxBudgetUsd ?? (Number.isFinite(budget) && budget > 0 ? budget : undefined),
   };
 }
 
@@ -198,7 +217,7 @@ export async function gatherDeploy(
         resources: templateResources(parseTemplate(templateBody), apiEnabled ? [] : ['CreateApi']),
       },
       repository,
-      runtime: { current: runtime, desired: current ? runtimeConfig(target, current.outputs, imageTag) : undefined },
+      runtime: { current: runtime, desired: current ? runtimeConfig(keepRuntimeChoices(target, runtime), current.outputs, imageTag) : undefined },
     },
   };
 }

@@ -38,7 +38,8 @@ export async function remoteTransport(ctx: OpsContext, options: RemoteOptions): 
   return new AgentCoreTransport(ctx.aws(), { runtimeArn, qualifier: options.qualifier, timeoutMs: options.timeoutMs });
 }
 
-async function runtimeArnOf(ctx: OpsContext): Promise<string> {
+/** The deployed runtime's ARN (recorded, else found by name). @throws UsageError/CliError when there is none. */
+export async function runtimeArnOf(ctx: OpsContext): Promise<string> {
   requireDeployment(ctx, ['--runtime-arn <arn>']);
   if (stateMatches(ctx) && ctx.state.runtime.arn) return ctx.state.runtime.arn;
   const [{ findRuntimeByName }, { sanitizeRuntimeName }, { translateAwsError }] = await Promise.all([

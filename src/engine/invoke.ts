@@ -13,6 +13,8 @@ export interface InvokeRequest {
   permissionMode?: string;
   allowedTools?: string[];
   maxTurns?: number;
+  /** Budget of the run in US dollars (payload `max_budget_usd`). */
+  maxBudgetUsd?: number;
   model?: string;
   /** Continue in this runtime session (same workspace); default: a new session. */
   sessionId?: string;
@@ -36,6 +38,7 @@ export function buildPayload(request: InvokeRequest): InvocationPayload {
   if (request.permissionMode) payload.permission_mode = request.permissionMode;
   if (request.allowedTools) payload.allowed_tools = request.allowedTools;
   if (request.maxTurns !== undefined) payload.max_turns = request.maxTurns;
+  if (request.maxBudgetUsd !== undefined) payload.max_budget_usd = request.maxBudgetUsd;
   if (request.model) payload.model = request.model;
   if (request.repo) {
     payload.repo = request.repo.url;

@@ -10,7 +10,8 @@ import { canCall, type AgentTransport, type JsonCallTransport } from './transpor
 import { buildPayload, type InvokeRequest } from './invoke.js';
 import { newRuntimeSessionId, validateRuntimeSessionId } from '../core/runtime-session.js';
 
-function callable(transport: AgentTransport, what: string): JsonCallTransport {
+/** The transport's JSON calls. @throws UsageError for a transport without them (the HTTP API). */
+export function callable(transport: AgentTransport, what: string): JsonCallTransport {
   if (canCall(transport)) return transport;
   throw new UsageError(`${what} is not available through the ${transport.target}.`, {
     hint: 'Use the deployed runtime (without --api) or --local.',

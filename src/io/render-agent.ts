@@ -23,6 +23,8 @@ export function formatEvent(event: ProgressEvent): string | undefined {
       return `uploading ${event.count} file(s) to ${event.destination}`;
     case 'restore':
       return `session restored from S3 (${event.files} file(s))${event.refused.length > 0 ? `; refused: ${event.refused.join('; ')}` : ''}`;
+    case 'usage':
+      return undefined;
     case 'retry':
       return `↻ model API ${event.error_status === null ? 'unreachable' : `error ${event.error_status}`}${event.error ? ` (${event.error})` : ''}: retry ${event.attempt}/${event.max_retries} in ${Math.round(event.retry_delay_ms / 1000)} s`;
   }
@@ -57,6 +59,29 @@ export function activityText(event: ProgressEvent): string | undefined {
   if (event.type === 'upload') return `Uploading ${event.count} file(s)…`;
   if (event.type === 'retry') return `Model API ${event.error_status ?? 'unreachable'}: retry ${event.attempt}/${event.max_retries}…`;
   return undefined;
+}
+
+/**
+ * Tokens so far, for the progress line: `tokens 12.3k in · 1.1k out` (cache reads and writes
+ * counted as input). The cost in US dollars is known only with the result (the SDK reports it
+ * there), so the line names the budget to compare against instead.
+ */
+export function formatUsage(event: ProgressEvent, budgetUsd?: number): string | undefined {
+  if (event.type !== 'usage') return undefined;
+  const input = event.input_tokens + event.cache_read_input_tokens + event.cache_creation_input_tokens;
+  return `tokens ${formatCount(input)} in · ${formatCount(event.output_tokens)} out${budgetUsd !== undefined ? ` · budget $${budgetUsd}` : ''}`;
+}
+
+/** `950`, `12.3k`, `4.1M`. */
+export function formatCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+/** `$0.0123`: a cost in US dollars as the summaries print it. */
+export function formatUsd(usd: number): string {
+  return `$${usd.toFixed(4)}`;
 }
 
 /** The result text the agent produced (stdout). */
@@ -94,7 +119,9 @@ export function formatSummary(response: AgentResponse, options: { continueComman
   if (response.transcript) lines.push(`Transcript: ${response.transcript.s3_url ?? response.transcript.local_path ?? response.transcript.file_name}`);
   const s = response.session;
   lines.push(`Session: ${s.runtime_session_id}${s.claude_session_id ? ` (Claude session ${s.claude_session_id})` : ''}`);
-  lines.push(`Cost: $${s.total_cost_usd.toFixed(4)} · turns: ${s.num_turns} · duration: ${formatDuration(s.duration_ms)}`);
+  const budget = typeof s.max_budget_usd === 'number' ? ` (budget $${s.max_budget_usd})` : '';
+  lines.push(`Cost: ${formatUsd(s.total_cost_usd)}${budget} · turns: ${s.num_turns} · duration: ${formatDuration(s.duration_ms)}`);
+  if (response.subtype === 'error_max_budget_usd') lines.push('Stopped by its budget: the files above are what it did so far; continue with a larger --max-budget-usd.');
   if (options.continueCommand) lines.push(`Continue in this workspace: ${options.continueCommand}`);
   return lines.join('\n');
 }

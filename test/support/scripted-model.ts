@@ -48,6 +48,12 @@ export interface Turn {
   delayMs?: number;
   /** Answer with this HTTP error instead of a stream (e.g. 401 to play bad credentials). */
   httpError?: { status: number; message: string };
+  /**
+   * Tokens the response reports (`message_start` carries the input side, `message_delta` the
+   * output): Claude Code prices them (e.g. Claude Haiku 4.5 at $1 / $5 per million input / output
+   * tokens), so a large count makes a run cross a `max_budget_usd`. Default 10 in, 5 out.
+   */
+  usage?: { input_tokens: number; output_tokens: number };
 }
 
 /** A turn, or a function choosing the turn from the request (e.g. to read the working directory). */
@@ -248,7 +254,7 @@ export async function startScriptedModel(initial: ScriptStep[] = []): Promise<Sc
 
 /** The Anthropic stream events for one turn, in wire order. */
 export function streamEvents(turn: Turn, model: string): Array<Record<string, unknown>> {
-  const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  const usage = { input_tokens: turn.usage?.input_tokens ?? 10, output_tokens: turn.usage?.output_tokens ?? 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
   const events: Array<Record<string, unknown>> = [{
     type: 'message_start',
     message: {
@@ -276,7 +282,7 @@ export function streamEvents(turn: Turn, model: string): Array<Record<string, un
   }
   const stopReason = turn.tools?.length ? 'tool_use' : 'end_turn';
   events.push(
-    { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: 5 } },
+    { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } },
     { type: 'message_stop' },
   );
   return events;

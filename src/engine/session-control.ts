@@ -1,0 +1,172 @@
+/**
+ * Acting on a live runtime session with AgentCore's own operations: stop it (`sessions stop`),
+ * export its archive to S3 (`sessions export`), run a command in it (`exec`).
+ */
+import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
+import { readRunStatusObject } from '../aws/session-objects.js';
+import { COMMAND_ACTION, runSessionCommand, STOP_ACTION, stopRuntimeSession, type CommandEnd, type CommandOutput } from '../aws/runtime-session.js';
+import { translateAwsError } from '../aws/aws-errors.js';
+import { awsErrorName } from '../aws/wait.js';
+import { EXPORT_PAYLOAD, exportReplySchema, runStateSchema, type ExportReply, type RunState, type StatusReply } from '../core/agent-protocol.js';
+import { CliError, ExitCode, errorMessage } from '../core/errors.js';
+import { validateRuntimeSessionId } from '../core/runtime-session.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { errorForStatus } from './transports/agent-stream.js';
+import type { AgentTransport } from './transports/transport.js';
+import { callable } from './runs.js';
+
+/** What `sessions stop` found and did. */
+export interface StopOutcome {
+  runtime_session_id: string;
+  /** The run that was in progress when the stop was asked for, or null. */
+  stopped_invocation_id: string | null;
+  /** That run as the agent stored it after delivering (`runs/<id>.json`), or the last run when none was in progress. */
+  run: RunState | null;
+  /** True when the stored status of the stopped run was not there within the wait. */
+  delivery_unconfirmed: boolean;
+}
+
+/**
+ * Stop the session (StopRuntimeSession; its agent gets SIGTERM and delivers), then read what the
+ * agent stored: the run status `runs/<id>.json` of the run that was in progress.
+ * @param before the session's status just before the stop (from the agent), to know which run to wait for
+ * @param waitMs how long to wait for the stopped run's stored status (the agent has 25 s to deliver)
+ * @throws CliError `SESSION_NOT_FOUND` (exit 2) when AgentCore has no such live session.
+ */
+export async function stopSession(
+  client: BedrockAgentCoreClient,
+  s3: S3Client,
+  target: { runtimeArn: string; qualifier?: string; bucket: string },
+  sessionId: string,
+  before: StatusReply | undefined,
+  options: { waitMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<StopOutcome> {
+  validateRuntimeSessionId(sessionId);
+  try {
+    await stopRuntimeSession(client, { runtimeArn: target.runtimeArn, runtimeSessionId: sessionId, qualifier: target.qualifier });
+  } catch (error) {
+    throw sessionError(error, sessionId, STOP_ACTION, 'Cannot stop the session');
+  }
+  const running = before && before.status === 'running' ? before.invocation_id : null;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  for (;;) {
+    const stored = runStateSchema.safeParse(await readRunStatusObject(s3, target.bucket, sessionId));
+    const run = stored.success && stored.data.runtime_session_id === sessionId ? stored.data : null;
+    const done = running === null || (run?.invocation_id === running && run.status !== 'running');
+    if (done || Date.now() > deadline) {
+      return { runtime_session_id: sessionId, stopped_invocation_id: running, run: done ? run : null, delivery_unconfirmed: !done };
+    }
+    await sleep(500);
+  }
+}
+
+/**
+ * Ask the agent serving the session to write its archive to S3 now (`{"action":"export"}`).
+ * @throws CliError when the agent refuses (no bucket, a run in progress) or answers something else.
+ */
+export async function exportSession(transport: AgentTransport, sessionId: string, signal?: AbortSignal): Promise<ExportReply> {
+  const agent = callable(transport, 'Exporting a session');
+  const answer = await agent.call(EXPORT_PAYLOAD, { runtimeSessionId: validateRuntimeSessionId(sessionId), signal });
+  if (answer.status >= 300) throw errorForStatus(answer.status, answer.body, agent.target);
+  const reply = exportReplySchema.safeParse(answer.body);
+  if (reply.success) return reply.data;
+  throw new CliError(`The ${agent.target} does not know how to export a session: ${JSON.stringify(answer.body).slice(0, 300)}`, {
+    hint: 'Redeploy the agent with this CLI version: `agentcore-claude deploy`.',
+    code: 'BAD_EXPORT_REPLY',
+  });
+}
+
+/** Exit code the exec wrapper uses, with {@link NO_WORKSPACE_MARKER} on stderr, when the session's workspace is not there. */
+export const NO_WORKSPACE_EXIT = 125;
+/** First line the wrapper writes to stderr when the session's workspace is missing. */
+export const NO_WORKSPACE_MARKER = 'agentcore-claude: no workspace for this session here';
+
+/**
+ * One POSIX `sh` word for `arg`: single-quoted, with `'` written as `'\''`. Used to send an argv
+ * to the remote shell AgentCore runs the command with; nothing here runs a local shell.
+ */
+export function shellQuote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The command line sent for `exec --session <id> -- <argv…>`: change into the session's workspace
+ * (`$WORKSPACE_ROOT/<id>`, default `/app/workspace`; a validated id is its own directory name) and
+ * run argv with each argument quoted, so the words arrive as given (`-- sh -c '…'` for a pipeline).
+ * When the workspace is not there — the microVM AgentCore picked does not hold this session (it
+ * ended, or its storage was reset) — the wrapper prints {@link NO_WORKSPACE_MARKER} and exits
+ * {@link NO_WORKSPACE_EXIT} without running anything.
+ */
+export function sessionCommandLine(sessionId: string, argv: readonly string[]): string {
+  validateRuntimeSessionId(sessionId);
+  const dir = `"\${WORKSPACE_ROOT:-/app/workspace}"/${shellQuote(sessionId)}`;
+  return `if [ -d ${dir} ]; then cd ${dir} || exit ${NO_WORKSPACE_EXIT}; else echo ${shellQuote(NO_WORKSPACE_MARKER)} >&2; exit ${NO_WORKSPACE_EXIT}; fi; exec ${argv.map(shellQuote).join(' ')}`;
+}
+
+/**
+ * Run argv in the session's workspace (InvokeAgentRuntimeCommand), streaming its output.
+ * @returns how the command ended
+ * @throws CliError `SESSION_GONE` (exit 2) when the session's workspace is not on the microVM that
+ *   answered; `COMMAND_TIMED_OUT` (exit 3) when AgentCore stopped it at its timeout; the AWS error
+ *   translated otherwise.
+ */
+export async function execInSession(
+  client: BedrockAgentCoreClient,
+  target: { runtimeArn: string; qualifier?: string },
+  sessionId: string,
+  argv: readonly string[],
+  options: { timeoutSeconds?: number; signal?: AbortSignal; onOutput: (output: CommandOutput) => void },
+): Promise<CommandEnd> {
+  const command = sessionCommandLine(sessionId, argv);
+  let firstStderr: string | undefined;
+  let end: CommandEnd;
+  try {
+    end = await runSessionCommand(
+      client,
+      { runtimeArn: target.runtimeArn, qualifier: target.qualifier, runtimeSessionId: sessionId, command, timeoutSeconds: options.timeoutSeconds, signal: options.signal },
+      (output) => {
+        if (output.stream === 'stderr' && firstStderr === undefined) {
+          firstStderr = output.text;
+          if (output.text.startsWith(NO_WORKSPACE_MARKER)) return;
+        }
+        options.onOutput(output);
+      },
+    );
+  } catch (error) {
+    throw sessionError(error, sessionId, COMMAND_ACTION, 'Cannot run the command in the session');
+  }
+  if (end.exitCode === NO_WORKSPACE_EXIT && firstStderr?.startsWith(NO_WORKSPACE_MARKER)) {
+    throw new CliError(`Session ${sessionId} is gone: the agent's workspace for it is not there (the session ended or was stopped, and its files were not kept on session storage).`, {
+      exitCode: ExitCode.Usage,
+      hint: 'Its outputs stay in S3: `agentcore-claude download`, `agentcore-claude sessions`; continuing it with `invoke --session` restores its saved archive first.',
+      code: 'SESSION_GONE',
+    });
+  }
+  if (end.status === 'TIMED_OUT') {
+    throw new CliError(`The command ran past its timeout in session ${sessionId} and was stopped by AgentCore (exit code ${end.exitCode}).`, {
+      exitCode: ExitCode.Infrastructure,
+      hint: 'Give it longer with --timeout (at most 1h).',
+      code: 'COMMAND_TIMED_OUT',
+    });
+  }
+  return end;
+}
+
+/** AgentCore's errors for a session operation, with what to do. */
+function sessionError(error: unknown, sessionId: string, action: string, what: string): unknown {
+  const name = awsErrorName(error);
+  if (name === 'ResourceNotFoundException') {
+    return new CliError(`${what}: AgentCore has no live session ${sessionId} (${errorMessage(error)}).`, {
+      exitCode: ExitCode.Usage,
+      hint: 'List saved sessions with `agentcore-claude sessions`; a stopped or expired session has nothing to act on.',
+      code: 'SESSION_NOT_FOUND',
+      cause: error,
+    });
+  }
+  if (name === 'ValidationException') {
+    return new CliError(`${what}: AgentCore refused the request: ${errorMessage(error)}`, { exitCode: ExitCode.Usage, code: 'INVALID_REQUEST', cause: error });
+  }
+  if (error instanceof CliError) return error;
+  return translateAwsError(error, action, what);
+}
