@@ -128,7 +128,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
   const permissionMode = flags.permissionMode ? parsePermissionMode(flags.permissionMode) : undefined;
   const allowedTools = flags.allowedTools?.split(',').map((t) => t.trim()).filter(Boolean);
   if (flags.session) validateRuntimeSessionId(flags.session);
-  if ((flags.branch || flags.base) && !flags.repo) throw new UsageError('--branch and --base need --repo.', { code: 'USAGE' });
+  if ((flags.branch || flags.base) && !flags.repo) throw new UsageError('--branch and --base need --repo.', { code: 'CONFLICTING_FLAGS' });
   if (flags.repo && !flags.local && !flags.runtimeArn && ctx.state?.artifact?.type === 'code') {
     throw new UsageError(`--repo needs git, which the code deployment of ${ctx.state.name} (AgentCore's managed Node.js runtime) does not have.`, {
       hint: 'Redeploy the container image (`agentcore-claude deploy --artifact container`), or invoke without --repo.',

@@ -67,7 +67,7 @@ async function apiEndpointOf(ctx: OpsContext): Promise<string> {
   if (endpoint) return endpoint;
   throw new UsageError(`The deployment has no HTTP API (stack ${stackNameOf(ctx)} has no ${STACK_OUTPUTS.apiEndpoint} output).`, {
     hint: 'Add it with `agentcore-claude deploy --with-api`, or invoke without --api.',
-    code: 'NO_HTTP_API',
+    code: 'NO_API_ENDPOINT',
   });
 }
 
