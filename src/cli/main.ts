@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isCliError, type ErrorCode } from '../core/errors.js';
+import { colourEnabled, paint } from '../io/colour.js';
 import { commands } from './commands.js';
 
 /** Build the program (exported for tests and `--help` snapshots). */
@@ -79,7 +80,7 @@ function reportError(error: unknown, debug: boolean): number {
     return ExitCode.Usage;
   }
   if (isCliError(error)) {
-    process.stderr.write(`${errorLine(error.code, error.message)}\n`);
+    process.stderr.write(`${errorLine(error.code, error.message, colourEnabled(process.stderr))}\n`);
     if (error.hint) process.stderr.write(`  → ${error.hint}\n`);
     if (debug && error.cause) process.stderr.write(`${formatCause(error.cause)}\n`);
     return error.exitCode;
@@ -92,9 +93,9 @@ function reportError(error: unknown, debug: boolean): number {
   return ExitCode.Infrastructure;
 }
 
-/** The first line of a reported error: `error [NO_DEPLOYMENT]: No deployment found: …`. */
-export function errorLine(code: ErrorCode, message: string): string {
-  return `error [${code}]: ${message}`;
+/** The first line of a reported error: `error [NO_DEPLOYMENT]: No deployment found: …` (`error` in red with `colour`). */
+export function errorLine(code: ErrorCode, message: string, colour = false): string {
+  return `${paint('red', 'error', colour)} [${code}]: ${message}`;
 }
 
 function formatCause(cause: unknown): string {
