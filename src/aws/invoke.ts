@@ -4,6 +4,7 @@
  */
 import { InvokeAgentRuntimeCommand, type BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { GetAgentRuntimeCommand, type BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import { parseRuntimeArn } from '../core/arn.js';
 import { CliError, ExitCode, errorMessage } from '../core/errors.js';
 import { translateAwsError } from './aws-errors.js';
 
@@ -142,9 +143,9 @@ export async function translateInvokeError(error: unknown, context: InvokeErrorC
   return translateAwsError(error, INVOKE_ACTION, `InvokeAgentRuntime on ${where}`);
 }
 
-/** The runtime id in a runtime ARN (`arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>`). */
+/** The runtime id in a runtime ARN (`arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>`); anything else is taken as the id. */
 export function runtimeIdFromArn(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
+  return parseRuntimeArn(arn)?.runtimeId ?? arn;
 }
 
 async function runtimeStatus(control: BedrockAgentCoreControlClient, arn: string): Promise<{ status: string; failureReason?: string } | undefined> {

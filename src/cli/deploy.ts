@@ -5,7 +5,7 @@ import { SESSION_STORAGE_MOUNT } from '../core/code-artifact.js';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseDuration } from '../core/duration.js';
+import { parseDurationMs } from '../core/duration.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, budgetUsd, positiveInt, withExamples } from './options.js';
@@ -90,7 +90,7 @@ export function deployCommand(): Command {
       json: flags.json,
     });
     const region = requireRegion(ctx.config);
-    const timeoutSeconds = parseDuration(flags.timeout, '--timeout');
+    const timeoutSeconds = parseDurationMs(flags.timeout, '--timeout') / 1000;
     const templatePath = resolve(PACKAGE_ROOT, 'templates', 'infrastructure.yaml');
     let activity: string | undefined;
     const baseContext = resolve(flags.context ?? resolve(PACKAGE_ROOT, 'container'));

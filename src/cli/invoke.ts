@@ -4,7 +4,7 @@
  * (`--api`), or the agent server on this machine (`--local`); see {@link resolveTransport}.
  */
 import { Command, Option } from 'commander';
-import { parseDuration } from '../core/duration.js';
+import { parseDurationMs } from '../core/duration.js';
 import { CliError, ExitCode, UsageError } from '../core/errors.js';
 import { parsePermissionMode } from '../core/permission-mode.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
@@ -101,7 +101,7 @@ export async function resolveTransport(
 ): Promise<{ transport: AgentTransport; cleanup: () => Promise<void>; startedServer: boolean }> {
   if (flags.local && (flags.api || flags.runtimeArn)) throw new UsageError(`--local cannot be combined with ${flags.api ? '--api' : '--runtime-arn'}.`, { code: 'CONFLICTING_FLAGS' });
   if (!flags.local) {
-    const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
+    const timeoutMs = parseDurationMs(flags.timeout, '--timeout');
     const { remoteTransport } = await import('../engine/invoke-remote.js');
     const transport = await remoteTransport(ctx, { api: flags.api, runtimeArn: flags.runtimeArn, qualifier: flags.qualifier, timeoutMs });
     return { transport, cleanup: async () => undefined, startedServer: false };
@@ -131,7 +131,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
   const permissionMode = flags.permissionMode ? parsePermissionMode(flags.permissionMode) : undefined;
   const allowedTools = flags.allowedTools?.split(',').map((t) => t.trim()).filter(Boolean);
   if (flags.session) validateRuntimeSessionId(flags.session);
-  if ((flags.branch || flags.base) && !flags.repo) throw new UsageError('--branch and --base need --repo.', { code: 'USAGE' });
+  if ((flags.branch || flags.base) && !flags.repo) throw new UsageError('--branch and --base need --repo.', { code: 'CONFLICTING_FLAGS' });
   if (flags.repo && !flags.local && !flags.runtimeArn && ctx.state?.artifact?.type === 'code') {
     throw new UsageError(`--repo needs git, which the code deployment of ${ctx.state.name} (AgentCore's managed Node.js runtime) does not have.`, {
       hint: 'Redeploy the container image (`agentcore-claude deploy --artifact container`), or invoke without --repo.',
@@ -139,7 +139,7 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
     });
   }
   if (flags.async && flags.transcript) throw new UsageError('--transcript needs the run to finish; with --async, read it after `status --wait` (its URL is in the result).', { code: 'CONFLICTING_FLAGS' });
-  const timeoutMs = parseDuration(flags.timeout, '--timeout') * 1000;
+  const timeoutMs = parseDurationMs(flags.timeout, '--timeout');
   // Decided here, not by the transport, so Ctrl-C can name the session to reattach to.
   const runtimeSessionId = flags.session ?? newRuntimeSessionId();
   const request = {

@@ -2,6 +2,7 @@
  * `logs`: read the runtime's CloudWatch log group.
  */
 import { Command } from 'commander';
+import { parseSince } from '../core/log-since.js';
 import { addTargetOptions, withExamples } from './options.js';
 
 interface LogsFlags {
@@ -18,13 +19,14 @@ interface LogsFlags {
 export function logsCommand(): Command {
   const command = new Command('logs')
     .description('Print the runtime\'s logs (CloudWatch log group /aws/bedrock-agentcore/runtimes/<id>-DEFAULT).')
-    .option('--since <when>', 'start at a duration ago (30s, 15m, 1h, 2d, 1w) or an ISO time', '1h')
+    .option('--since <when>', 'start at a duration ago (30s, 15m, 1h30m, 2d, 1w; a bare number is seconds) or an ISO time', '1h')
     .option('-f, --follow', 'keep printing new events until Ctrl-C')
     .option('--filter <pattern>', 'CloudWatch Logs filter pattern, e.g. ERROR or "\\"session\\""')
     .option('--all', 'include health checks (GET /ping), hidden by default')
     .action(async (flags: LogsFlags) => {
       const [{ createContext }, engine] = await Promise.all([import('./context.js'), import('../engine/logs.js')]);
       const { since, follow, filter, all, ...target } = flags;
+      parseSince(since, Date.now()); // a bad --since is a usage error before any AWS call
       const ctx = await createContext(target);
       const group = await engine.logGroupOf(ctx);
       const controller = new AbortController();

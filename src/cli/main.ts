@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, isCliError } from '../core/errors.js';
+import { ExitCode, isCliError, type ErrorCode } from '../core/errors.js';
+import { colourEnabled, paint } from '../io/colour.js';
 import { commands } from './commands.js';
 
 /** Build the program (exported for tests and `--help` snapshots). */
@@ -59,10 +60,10 @@ export async function main(argv: string[]): Promise<number> {
 /**
  * The document a `--json` command prints on stdout when it fails (besides the message on
  * stderr and the exit code): `{"error": {"code", "message", "hint"}}`; `hint` is null when there
- * is none. Codes: the CliError's code (e.g. `NO_DEPLOYMENT`), `USAGE` for command-line mistakes,
- * `INTERRUPTED`, `INTERNAL` for bugs.
+ * is none. Codes come from the registry in `src/core/error-codes.ts`: the CliError's code (e.g.
+ * `NO_DEPLOYMENT`), `USAGE` for command-line mistakes commander finds, `INTERRUPTED`, `INTERNAL` for bugs.
  */
-export function errorDocument(error: unknown): { error: { code: string; message: string; hint: string | null } } {
+export function errorDocument(error: unknown): { error: { code: ErrorCode; message: string; hint: string | null } } {
   if (isCliError(error)) return { error: { code: error.code, message: error.message, hint: error.hint ?? null } };
   if (error instanceof CommanderError) {
     return { error: { code: 'USAGE', message: error.message.replace(/^error: /, ''), hint: 'Run the command with --help for its usage.' } };
@@ -79,7 +80,7 @@ function reportError(error: unknown, debug: boolean): number {
     return ExitCode.Usage;
   }
   if (isCliError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(`${errorLine(error.code, error.message, colourEnabled(process.stderr))}\n`);
     if (error.hint) process.stderr.write(`  → ${error.hint}\n`);
     if (debug && error.cause) process.stderr.write(`${formatCause(error.cause)}\n`);
     return error.exitCode;
@@ -90,6 +91,11 @@ function reportError(error: unknown, debug: boolean): number {
   }
   process.stderr.write(`Unexpected error (a bug in agentcore-claude — please report it):\n${formatCause(error)}\n`);
   return ExitCode.Infrastructure;
+}
+
+/** The first line of a reported error: `error [NO_DEPLOYMENT]: No deployment found: …` (`error` in red with `colour`). */
+export function errorLine(code: ErrorCode, message: string, colour = false): string {
+  return `${paint('red', 'error', colour)} [${code}]: ${message}`;
 }
 
 function formatCause(cause: unknown): string {

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import type { StatusReply } from '../core/agent-protocol.js';
-import { parseDuration } from '../core/duration.js';
+import { parseDurationMs } from '../core/duration.js';
 import { CliError, ExitCode } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
@@ -52,7 +52,7 @@ export function statusCommand(): Command {
 
 async function runStatusCommand(flags: StatusFlags): Promise<number> {
   validateRuntimeSessionId(flags.session);
-  const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') * 1000 : undefined;
+  const timeoutMs = flags.timeout ? parseDurationMs(flags.timeout, '--timeout') : undefined;
   const ctx = await (await import('./context.js')).agentContext(flags);
   const { io } = ctx;
   const { runStatus, waitForRun } = await import('../engine/runs.js');

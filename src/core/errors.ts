@@ -7,53 +7,41 @@
  * `exitCode`. Anything else that escapes is a bug and is printed with its stack.
  */
 
-/** Process exit codes. Documented in the README ("Exit codes"); scripts rely on them. */
-export const ExitCode = {
-  /** Everything asked for was done. */
-  Success: 0,
-  /** The agent ran and reported an error (`is_error: true`), or a deploy step failed in AWS (stack rollback, runtime `*_FAILED`). */
-  AgentError: 1,
-  /** Usage error: unknown flag, bad value, missing argument or configuration. Nothing was changed. */
-  Usage: 2,
-  /** AWS or infrastructure error: credentials, permissions, throttling, network, missing resources, docker. */
-  Infrastructure: 3,
-  /** Partly done: some items were refused or failed (e.g. `download` refused unsafe object keys), the rest succeeded. */
-  Partial: 4,
-  /** Interrupted by the user (Ctrl-C / SIGINT). */
-  Interrupted: 130,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+import { ERROR_CODES, ExitCode, type ErrorCode, type ExitCodeOf, type UsageErrorCode } from './error-codes.js';
 
-export interface CliErrorOptions {
-  /** Exit code for this failure; default {@link ExitCode.Infrastructure}. */
-  exitCode?: ExitCode;
+export { ERROR_CODES, ExitCode, type ErrorCode, type UsageErrorCode } from './error-codes.js';
+
+export interface CliErrorOptions<C extends ErrorCode = ErrorCode> {
+  /** The registry code (`src/core/error-codes.ts`), e.g. `NO_CREDENTIALS`; printed in human and `--json` output. */
+  code: C;
+  /** Exit code for this failure: always the registry's for `code`; may be spelled out at the throw site for the reader. */
+  exitCode?: ExitCodeOf<C>;
   /** What to do next: a command or flag that fixes it. Printed on its own line after the message. */
   hint?: string;
   /** The underlying error, kept for `--debug` output. */
   cause?: unknown;
-  /** Machine-readable code for `--json` consumers, e.g. `NO_CREDENTIALS`. */
-  code?: string;
 }
 
 /** A failure to report to the user without a stack trace. */
-export class CliError extends Error {
-  readonly exitCode: ExitCode;
+export class CliError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly exitCode: ExitCodeOf<C>;
   readonly hint?: string;
-  readonly code: string;
+  readonly code: C;
 
-  constructor(message: string, options: CliErrorOptions = {}) {
+  constructor(message: string, options: CliErrorOptions<C>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CliError';
-    this.exitCode = options.exitCode ?? ExitCode.Infrastructure;
+    this.code = options.code;
+    // Unknown codes cannot compile; should one arrive through a cast, report it as infrastructure.
+    this.exitCode = (ERROR_CODES[options.code]?.exitCode ?? ExitCode.Infrastructure) as ExitCodeOf<C>;
     this.hint = options.hint;
-    this.code = options.code ?? 'ERROR';
   }
 }
 
 /** A mistake in the user's input (flag, argument, config): exit code 2, nothing was changed. */
-export class UsageError extends CliError {
-  constructor(message: string, options: Omit<CliErrorOptions, 'exitCode'> = {}) {
-    super(message, { ...options, exitCode: ExitCode.Usage, code: options.code ?? 'USAGE' });
+export class UsageError<C extends UsageErrorCode = UsageErrorCode> extends CliError<C> {
+  constructor(message: string, options: Omit<CliErrorOptions<C>, 'exitCode'>) {
+    super(message, options);
     this.name = 'UsageError';
   }
 }

@@ -12,6 +12,7 @@ import { ARTIFACT_TYPES, CODE_ENTRY_POINT, CODE_RUNTIME, CODE_WORKSPACE_MOUNT, S
 import { findRuntimeByName, getRuntime } from '../aws/runtime.js';
 import type { PollOptions } from '../aws/wait.js';
 import { defaultStackName, type ResolvedConfig } from '../core/config.js';
+import { parseSecretArn } from '../core/arn.js';
 import { UsageError } from '../core/errors.js';
 import type { DeploymentState } from '../core/state.js';
 import { lifecycleFromSettings, type LifecycleSettings } from '../core/duration.js';
@@ -86,8 +87,7 @@ export function validateArtifact(value: string | undefined): ArtifactType | unde
  */
 export function validateSecretArn(arn: string | undefined, region: string): string | undefined {
   if (!arn) return undefined;
-  const match = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.exec(arn);
-  if (!match || match[1] !== region) {
+  if (parseSecretArn(arn)?.region !== region) {
     throw new UsageError(`--git-token-secret must be a Secrets Manager secret ARN in ${region}, got "${arn}".`, {
       hint: 'e.g. arn:aws:secretsmanager:us-east-1:123456789012:secret:github-token-AbCdEf (aws secretsmanager describe-secret --secret-id <name>)',
       code: 'BAD_SECRET_ARN',

@@ -158,7 +158,7 @@ async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | unde
   io.warn(`Stack ${plan.stack.name} is in ROLLBACK_COMPLETE: its first creation failed, and CloudFormation can only delete such a stack. Deploy will delete it and create it again.`);
   if (yes) return;
   if (!(await askConfirm(io, `Delete stack ${plan.stack.name} and create it again?`, { flag: '--yes' }))) {
-    throw new CliError('Deploy cancelled: the stack was left as it is.', { exitCode: ExitCode.Usage, code: 'CANCELLED', hint: 'Run `agentcore-claude deploy --yes` to delete and recreate it.' });
+    throw new CliError('Deploy cancelled: the stack was left as it is.', { exitCode: ExitCode.Usage, code: 'RECREATE_DECLINED', hint: 'Run `agentcore-claude deploy --yes` to delete and recreate it.' });
   }
 }
 

@@ -5,6 +5,7 @@
  * endpoint `deploy --with-api` recorded (or the stack's ApiEndpoint output) and the key `api-key` saved.
  */
 import { readSavedApiKey } from '../aws/http-api.js';
+import { parseRuntimeArn } from '../core/arn.js';
 import { CliError, UsageError } from '../core/errors.js';
 import { requireDeployment, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
 import type { AgentTransport } from './transports/transport.js';
@@ -68,15 +69,15 @@ async function apiEndpointOf(ctx: OpsContext): Promise<string> {
   if (endpoint) return endpoint;
   throw new UsageError(`The deployment has no HTTP API (stack ${stackNameOf(ctx)} has no ${STACK_OUTPUTS.apiEndpoint} output).`, {
     hint: 'Add it with `agentcore-claude deploy --with-api`, or invoke without --api.',
-    code: 'NO_HTTP_API',
+    code: 'NO_API_ENDPOINT',
   });
 }
 
-/** The region in an ARN (`arn:aws:bedrock-agentcore:<region>:…`). @throws UsageError for a malformed ARN. */
+/** The region in a runtime ARN (`arn:aws:bedrock-agentcore:<region>:…`). @throws UsageError for anything else. */
 export function regionOfArn(arn: string): string {
-  const region = arn.split(':')[3];
-  if (!arn.startsWith('arn:') || !region) {
-    throw new UsageError(`--runtime-arn "${arn}" is not an ARN.`, { hint: 'It looks like arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/<id>.', code: 'BAD_ARN' });
+  const region = parseRuntimeArn(arn)?.region;
+  if (!region) {
+    throw new UsageError(`--runtime-arn "${arn}" is not an AgentCore runtime ARN.`, { hint: 'It looks like arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/<id>.', code: 'BAD_ARN' });
   }
   return region;
 }

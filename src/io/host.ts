@@ -3,11 +3,15 @@
  *
  * - Data (results, `--json` documents) goes to **stdout**; everything else (progress, info,
  *   warnings, errors) goes to **stderr**, so `agentcore-claude info --json | jq` always works.
- * - Spinners and colour only when stderr is a TTY and `CI` is not set; otherwise plain lines.
+ * - Spinners only when stderr is a TTY and `CI` is not set; otherwise plain lines. Colour follows
+ *   `src/io/colour.ts` (TTY, `CI`, `NO_COLOR`, `FORCE_COLOR`).
  * - With `json: true`, human-oriented messages at level `info` are silenced; warnings and errors
  *   still go to stderr.
  */
 import type { Ora } from 'ora';
+import { colourEnabled, isCi, paint } from './colour.js';
+
+export { isCi } from './colour.js';
 
 /** ora is loaded on the first spinner only (startup time: ~50 ms saved when there is no TTY). */
 let oraModule: Promise<typeof import('ora')> | undefined;
@@ -25,7 +29,7 @@ export interface IoHostOptions {
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  /** Environment to read `CI` from; default `process.env`. */
+  /** Environment to read `CI`, `NO_COLOR`, `FORCE_COLOR`, `TERM` from; default `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -43,8 +47,10 @@ export interface Progress {
 export class IoHost {
   readonly json: boolean;
   readonly quiet: boolean;
-  /** True when spinners/colour may be used: stderr is a TTY and `CI` is not set. */
+  /** True when spinners may be used: stderr is a TTY and `CI` is not set. */
   readonly fancy: boolean;
+  /** True when stderr gets colour (`src/io/colour.ts`). */
+  readonly colour: boolean;
   /** True when the user can be asked questions: stdin and stderr are TTYs and `CI` is not set. */
   readonly interactive: boolean;
   private readonly out: NodeJS.WritableStream;
@@ -61,6 +67,7 @@ export class IoHost {
     // A TTY reporting 0 columns (e.g. `script` without a size) makes ora clear ever more lines per frame.
     this.fancy = Boolean(this.err.isTTY) && !ci && (this.err as { columns?: number }).columns !== 0;
     this.interactive = Boolean(stdin.isTTY) && Boolean(this.err.isTTY) && !ci;
+    this.colour = colourEnabled(this.err, env);
   }
 
   /** Write data to stdout (a line is added). */
@@ -84,18 +91,18 @@ export class IoHost {
 
   /** A warning on stderr (never silenced). */
   warn(message: string): void {
-    this.err.write(`${this.fancy ? '\u001b[33mwarning\u001b[39m' : 'warning'}: ${message}\n`);
+    this.err.write(`${paint('yellow', 'warning', this.colour)}: ${message}\n`);
   }
 
   /** An error on stderr (never silenced). */
   error(message: string): void {
-    this.err.write(`${this.fancy ? '\u001b[31merror\u001b[39m' : 'error'}: ${message}\n`);
+    this.err.write(`${paint('red', 'error', this.colour)}: ${message}\n`);
   }
 
   /** Start a progress indicator. Silent with `--json`/`--quiet` except for `fail`. */
   progress(text: string): Progress {
     const silent = this.json || this.quiet;
-    if (this.fancy && !silent) return new SpinnerProgress(text, this.err);
+    if (this.fancy && !silent) return new SpinnerProgress(text, this.err, this.colour);
     return new PlainProgress(text, silent ? null : this.err, this.err);
   }
 }
@@ -113,12 +120,6 @@ export function snakeCaseKeys(value: unknown): unknown {
   );
 }
 
-/** True when running under CI (`CI` set to anything but `false`/`0`/empty). */
-export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
-  const ci = env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
-}
-
 /** An ora spinner, started as soon as ora is loaded; calls before that are applied in order. */
 class SpinnerProgress implements Progress {
   private spinner?: Ora;
@@ -128,6 +129,7 @@ class SpinnerProgress implements Progress {
   constructor(
     private text: string,
     private readonly stream: NodeJS.WritableStream,
+    private readonly colour: boolean,
   ) {
     // The elapsed time, refreshed every second: waits for AWS or the agent can take minutes.
     this.clock = setInterval(() => this.render(), 1000);
@@ -135,7 +137,7 @@ class SpinnerProgress implements Progress {
     void loadOra().then(({ default: ora }) => {
       // discardStdin: false — ora would put the terminal in raw mode, where Ctrl-C is a keystroke
       // instead of SIGINT; the commands handle SIGINT themselves (exit 130, say what still runs).
-      if (!this.ended) this.spinner = ora({ text: this.decorated(), stream: this.stream, discardStdin: false }).start();
+      if (!this.ended) this.spinner = ora({ text: this.decorated(), stream: this.stream, discardStdin: false, color: colour ? 'cyan' : false }).start();
     });
   }
   private decorated(): string {
@@ -156,14 +158,17 @@ class SpinnerProgress implements Progress {
   succeed(text?: string): void {
     this.ended = true;
     clearInterval(this.clock);
-    if (this.spinner) this.spinner.succeed(text);
-    else this.stream.write(`\u2714 ${text ?? this.text}\n`);
+    // Our own symbols: ora's come from log-symbols, whose colour ignores CI and a forced setting.
+    const symbol = paint('green', '\u2714', this.colour);
+    if (this.spinner) this.spinner.stopAndPersist({ symbol, text });
+    else this.stream.write(`${symbol} ${text ?? this.text}\n`);
   }
   fail(text?: string): void {
     this.ended = true;
     clearInterval(this.clock);
-    if (this.spinner) this.spinner.fail(text);
-    else this.stream.write(`\u2716 ${text ?? this.text}\n`);
+    const symbol = paint('red', '\u2716', this.colour);
+    if (this.spinner) this.spinner.stopAndPersist({ symbol, text });
+    else this.stream.write(`${symbol} ${text ?? this.text}\n`);
   }
   stop(): void {
     this.ended = true;

@@ -127,6 +127,8 @@ describe('a failing --json command prints an error document on stdout', () => {
         if (code) expect(doc.error.code).toBe(code);
         expect(doc.error.message.length).toBeGreaterThan(5);
         expect(run.stderr).toContain(doc.error.message);
+        // Errors of the CLI's own carry their code in human output too (commander prints its own USAGE lines).
+        if (doc.error.code !== 'USAGE') expect(run.stderr).toContain(`error [${doc.error.code}]: ${doc.error.message}`);
       }
     } finally {
       empty.cleanup();

@@ -7,6 +7,8 @@ import { execa } from 'execa';
 export interface Terminal {
   /** Current screen text. */
   screen(): Promise<string>;
+  /** Current screen with its colours and attributes as escape sequences (`tmux capture-pane -e`). */
+  styledScreen(): Promise<string>;
   /** Wait until the screen matches `pattern` (or throw with the screen after `timeoutMs`). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** tmux key names: 'Down', 'Space', 'Enter', 'y', 'C-c', … */
@@ -24,6 +26,9 @@ export async function openTerminal(command: string, cwd: string): Promise<Termin
   const screen = async () => (await tmux('capture-pane', '-p', '-t', 'main')).stdout;
   return {
     screen,
+    async styledScreen() {
+      return (await tmux('capture-pane', '-e', '-p', '-t', 'main')).stdout;
+    },
     async waitFor(pattern, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

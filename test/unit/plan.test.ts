@@ -137,9 +137,84 @@ describe('planDeploy: every combination of stack × image × runtime', () => {
     ['runtime differs', runtime('READY', { containerUri: 'r:old' })],
     ['runtime failed', runtime('UPDATE_FAILED')],
   ];
-  const cases = stacks.flatMap((s) => repositories.flatMap((r) => runtimes.map((rt) => [s, r, rt] as const)));
+  const stackCase = new Map(stacks.map(([label, current, changes]) => [label, { current, changes }]));
+  const repositoryCase = new Map(repositories);
+  const runtimeCase = new Map(runtimes);
 
-  it.each(cases.map(([s, r, rt]) => [`${s[0]} / ${r[0]} / ${rt[0]}`, s, r, rt] as const))('%s', (_label, [, current, changes], [, repository], [, currentRuntime]) => {
+  // The expected plan of every combination, written out (never derived from the planner's rules).
+  // "image uri" `-`: none known (no repository yet, or the stack and its repository are recreated).
+  const EXPECTED = `
+    | stack                              | repository    | runtime         | → stack  | image | image uri          | runtime | changes |
+    | no stack                           | no repository | no runtime      | create   | build | -                  | create  | yes     |
+    | no stack                           | no repository | runtime same    | create   | build | -                  | update  | yes     |
+    | no stack                           | no repository | runtime differs | create   | build | -                  | update  | yes     |
+    | no stack                           | no repository | runtime failed  | create   | build | -                  | update  | yes     |
+    | no stack                           | tag present   | no runtime      | create   | build | -                  | create  | yes     |
+    | no stack                           | tag present   | runtime same    | create   | build | -                  | update  | yes     |
+    | no stack                           | tag present   | runtime differs | create   | build | -                  | update  | yes     |
+    | no stack                           | tag present   | runtime failed  | create   | build | -                  | update  | yes     |
+    | no stack                           | tag missing   | no runtime      | create   | build | -                  | create  | yes     |
+    | no stack                           | tag missing   | runtime same    | create   | build | -                  | update  | yes     |
+    | no stack                           | tag missing   | runtime differs | create   | build | -                  | update  | yes     |
+    | no stack                           | tag missing   | runtime failed  | create   | build | -                  | update  | yes     |
+    | stack unchanged                    | no repository | no runtime      | none     | build | -                  | create  | yes     |
+    | stack unchanged                    | no repository | runtime same    | none     | build | -                  | none    | yes     |
+    | stack unchanged                    | no repository | runtime differs | none     | build | -                  | update  | yes     |
+    | stack unchanged                    | no repository | runtime failed  | none     | build | -                  | update  | yes     |
+    | stack unchanged                    | tag present   | no runtime      | none     | reuse | acct.dkr.ecr/r:c-1 | create  | yes     |
+    | stack unchanged                    | tag present   | runtime same    | none     | reuse | acct.dkr.ecr/r:c-1 | none    | no      |
+    | stack unchanged                    | tag present   | runtime differs | none     | reuse | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | stack unchanged                    | tag present   | runtime failed  | none     | reuse | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | stack unchanged                    | tag missing   | no runtime      | none     | build | acct.dkr.ecr/r:c-1 | create  | yes     |
+    | stack unchanged                    | tag missing   | runtime same    | none     | build | acct.dkr.ecr/r:c-1 | none    | yes     |
+    | stack unchanged                    | tag missing   | runtime differs | none     | build | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | stack unchanged                    | tag missing   | runtime failed  | none     | build | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | stack template changed             | no repository | no runtime      | update   | build | -                  | create  | yes     |
+    | stack template changed             | no repository | runtime same    | update   | build | -                  | none    | yes     |
+    | stack template changed             | no repository | runtime differs | update   | build | -                  | update  | yes     |
+    | stack template changed             | no repository | runtime failed  | update   | build | -                  | update  | yes     |
+    | stack template changed             | tag present   | no runtime      | update   | reuse | acct.dkr.ecr/r:c-1 | create  | yes     |
+    | stack template changed             | tag present   | runtime same    | update   | reuse | acct.dkr.ecr/r:c-1 | none    | yes     |
+    | stack template changed             | tag present   | runtime differs | update   | reuse | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | stack template changed             | tag present   | runtime failed  | update   | reuse | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | stack template changed             | tag missing   | no runtime      | update   | build | acct.dkr.ecr/r:c-1 | create  | yes     |
+    | stack template changed             | tag missing   | runtime same    | update   | build | acct.dkr.ecr/r:c-1 | none    | yes     |
+    | stack template changed             | tag missing   | runtime differs | update   | build | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | stack template changed             | tag missing   | runtime failed  | update   | build | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | template changed, change set empty | no repository | no runtime      | none     | build | -                  | create  | yes     |
+    | template changed, change set empty | no repository | runtime same    | none     | build | -                  | none    | yes     |
+    | template changed, change set empty | no repository | runtime differs | none     | build | -                  | update  | yes     |
+    | template changed, change set empty | no repository | runtime failed  | none     | build | -                  | update  | yes     |
+    | template changed, change set empty | tag present   | no runtime      | none     | reuse | acct.dkr.ecr/r:c-1 | create  | yes     |
+    | template changed, change set empty | tag present   | runtime same    | none     | reuse | acct.dkr.ecr/r:c-1 | none    | no      |
+    | template changed, change set empty | tag present   | runtime differs | none     | reuse | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | template changed, change set empty | tag present   | runtime failed  | none     | reuse | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | template changed, change set empty | tag missing   | no runtime      | none     | build | acct.dkr.ecr/r:c-1 | create  | yes     |
+    | template changed, change set empty | tag missing   | runtime same    | none     | build | acct.dkr.ecr/r:c-1 | none    | yes     |
+    | template changed, change set empty | tag missing   | runtime differs | none     | build | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | template changed, change set empty | tag missing   | runtime failed  | none     | build | acct.dkr.ecr/r:c-1 | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | no repository | no runtime      | recreate | build | -                  | create  | yes     |
+    | stack ROLLBACK_COMPLETE            | no repository | runtime same    | recreate | build | -                  | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | no repository | runtime differs | recreate | build | -                  | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | no repository | runtime failed  | recreate | build | -                  | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | tag present   | no runtime      | recreate | build | -                  | create  | yes     |
+    | stack ROLLBACK_COMPLETE            | tag present   | runtime same    | recreate | build | -                  | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | tag present   | runtime differs | recreate | build | -                  | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | tag present   | runtime failed  | recreate | build | -                  | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | tag missing   | no runtime      | recreate | build | -                  | create  | yes     |
+    | stack ROLLBACK_COMPLETE            | tag missing   | runtime same    | recreate | build | -                  | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | tag missing   | runtime differs | recreate | build | -                  | update  | yes     |
+    | stack ROLLBACK_COMPLETE            | tag missing   | runtime failed  | recreate | build | -                  | update  | yes     |
+`;
+  const rows = EXPECTED.trim().split('\n').slice(1).map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+
+  it('the table covers every combination once', () => {
+    expect(rows).toHaveLength(stacks.length * repositories.length * runtimes.length);
+    expect(new Set(rows.map((r) => r.slice(0, 3).join('/'))).size).toBe(rows.length);
+  });
+
+  it.each(rows)('%s / %s / %s → stack %s, image %s (%s), runtime %s, changes %s', (stackLabel, repositoryLabel, runtimeLabel, stackAction, imageAction, imageUri, runtimeAction, changes) => {
+    const { current, changes: changeSet } = stackCase.get(stackLabel!)!;
     const input: PlanInput = {
       region: 'us-east-1',
       account: '123456789012',
@@ -147,31 +222,21 @@ describe('planDeploy: every combination of stack × image × runtime', () => {
       runtimeName: 'my_agent',
       model: 'm',
       imageTag: 'c-1',
-      stack: { current, desired, changes, resources: [{ logicalId: 'OutputBucket', type: 'AWS::S3::Bucket' }] },
-      repository: current ? repository : undefined,
-      runtime: { current: currentRuntime, desired: current ? config : undefined },
+      stack: { current, desired, changes: changeSet, resources: [{ logicalId: 'OutputBucket', type: 'AWS::S3::Bucket' }] },
+      repository: current ? repositoryCase.get(repositoryLabel!) : undefined,
+      runtime: { current: runtimeCase.get(runtimeLabel!), desired: current ? config : undefined },
     };
     const plan = planDeploy(input);
 
-    // Stack
-    const expectedStack = !current ? 'create' : current.status === 'ROLLBACK_COMPLETE' ? 'recreate' : current.templateBody === 'T1' ? 'none' : changes?.length ? 'update' : 'none';
-    expect(plan.stack.action).toBe(expectedStack);
-    if (expectedStack === 'create' || expectedStack === 'recreate') expect(plan.stack.changes).toEqual([{ action: 'Add', logicalId: 'OutputBucket', type: 'AWS::S3::Bucket' }]);
-    if (expectedStack === 'update') expect(plan.stack.changes).toEqual(changes);
-    if (expectedStack === 'none') expect(plan.stack.changes).toEqual([]);
-
-    // Image: reuse only when the existing repository has the tag and is kept.
-    const reuse = Boolean(current && repository?.hasTag && expectedStack !== 'recreate');
-    expect(plan.image).toMatchObject({ action: reuse ? 'reuse' : 'build', tag: 'c-1' });
-    expect(plan.image?.uri).toBe(current && repository && expectedStack !== 'recreate' ? 'acct.dkr.ecr/r:c-1' : undefined);
-    expect(plan.artifact).toMatchObject({ type: 'container', action: reuse ? 'reuse' : 'build', tag: 'c-1' });
-
-    // Runtime
-    const expectedRuntime = !currentRuntime ? 'create' : !current || expectedStack === 'recreate' || currentRuntime.status.endsWith('_FAILED') || currentRuntime.config.containerUri !== config.containerUri ? 'update' : 'none';
-    expect(plan.runtime.action).toBe(expectedRuntime);
-    expect(plan.runtime).toMatchObject({ name: 'my_agent', renamedFrom: 'my-agent', id: currentRuntime?.id });
-
-    expect(plan.changes).toBe(expectedStack !== 'none' || !reuse || expectedRuntime !== 'none');
+    expect(plan.stack.action).toBe(stackAction);
+    const expectedStackChanges = { create: [{ action: 'Add', logicalId: 'OutputBucket', type: 'AWS::S3::Bucket' }], recreate: [{ action: 'Add', logicalId: 'OutputBucket', type: 'AWS::S3::Bucket' }], update: changeSet, none: [] }[stackAction!];
+    expect(plan.stack.changes).toEqual(expectedStackChanges);
+    expect(plan.image).toMatchObject({ action: imageAction, tag: 'c-1' });
+    expect(plan.image?.uri).toBe(imageUri === '-' ? undefined : imageUri);
+    expect(plan.artifact).toMatchObject({ type: 'container', action: imageAction, tag: 'c-1' });
+    expect(plan.runtime.action).toBe(runtimeAction);
+    expect(plan.runtime).toMatchObject({ name: 'my_agent', renamedFrom: 'my-agent', id: runtimeCase.get(runtimeLabel!)?.id });
+    expect(plan.changes).toBe(changes === 'yes');
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
   });
 
