@@ -46,7 +46,7 @@ async function runExec(argv: string[], flags: ExecFlags): Promise<number> {
   validateRuntimeSessionId(flags.session);
   const timeoutSeconds = parseDuration(flags.timeout ?? '5m', '--timeout');
   if (timeoutSeconds < COMMAND_TIMEOUT_SECONDS.min || timeoutSeconds > COMMAND_TIMEOUT_SECONDS.max) {
-    throw new UsageError(`--timeout must be between 1s and 1h (InvokeAgentRuntimeCommand's timeout range), got ${flags.timeout}.`, { code: 'BAD_TIMEOUT' });
+    throw new UsageError(`--timeout must be between 1s and 1h (InvokeAgentRuntimeCommand's timeout range), got ${flags.timeout}.`, { code: 'BAD_DURATION' });
   }
   if (argv.length === 0) throw new UsageError('No command given.', { hint: 'agentcore-claude exec --session <id> -- ls -la', code: 'USAGE' });
   const ctx = await (await import('./context.js')).agentContext(flags);

@@ -69,11 +69,10 @@ export function sessionsCommand(): Command {
       const reply = await exportSession(transport, id).finally(() => progress.stop());
       if (ctx.io.json) ctx.io.result(reply);
       if (!reply.exported) {
-        const { CliError, ExitCode } = await import('../core/errors.js');
+        const { CliError } = await import('../core/errors.js');
         throw new CliError(`Session ${id} was not exported: ${reply.reason ?? reply.error ?? 'no reason given'}.`, {
-          exitCode: reply.reason ? ExitCode.Usage : ExitCode.Infrastructure,
           hint: reply.reason ? 'A session whose storage was reset keeps only what an earlier export saved (agentcore-claude sessions).' : 'Check the agent\'s logs: agentcore-claude logs --since 15m',
-          code: 'NOT_EXPORTED',
+          code: reply.reason ? 'EXPORT_REFUSED' : 'EXPORT_FAILED',
         });
       }
       if (!ctx.io.json) ctx.io.info(`Exported session ${id}: ${reply.file_count ?? 0} file(s) → ${reply.archive_key ?? 'sessions/'} (continue it anywhere with invoke --session ${id})`);

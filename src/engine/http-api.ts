@@ -54,7 +54,7 @@ export function httpApiStep(options: HttpApiStepOptions): ApplyStep {
       if (!bucket) {
         throw new CliError(`Stack ${stack.name} has no OutputBucketName output, where the Lambda bridge's code goes.`, {
           hint: 'Run `agentcore-claude deploy --with-api` again once the stack is complete (`agentcore-claude info` shows it).',
-          code: 'NO_OUTPUT_BUCKET',
+          code: 'MISSING_OUTPUTS',
         });
       }
       const bridge = await publishBridge(clients.s3(), bucket, options.bridgePath);

@@ -73,7 +73,7 @@ export async function exportSession(transport: AgentTransport, sessionId: string
   if (reply.success) return reply.data;
   throw new CliError(`The ${agent.target} does not know how to export a session: ${JSON.stringify(answer.body).slice(0, 300)}`, {
     hint: 'Redeploy the agent with this CLI version: `agentcore-claude deploy`.',
-    code: 'BAD_EXPORT_REPLY',
+    code: 'BAD_AGENT_REPLY',
   });
 }
 
@@ -160,12 +160,12 @@ function sessionError(error: unknown, sessionId: string, action: string, what: s
     return new CliError(`${what}: AgentCore has no live session ${sessionId} (${errorMessage(error)}).`, {
       exitCode: ExitCode.Usage,
       hint: 'List saved sessions with `agentcore-claude sessions`; a stopped or expired session has nothing to act on.',
-      code: 'SESSION_NOT_FOUND',
+      code: 'NO_LIVE_SESSION',
       cause: error,
     });
   }
   if (name === 'ValidationException') {
-    return new CliError(`${what}: AgentCore refused the request: ${errorMessage(error)}`, { exitCode: ExitCode.Usage, code: 'INVALID_REQUEST', cause: error });
+    return new CliError(`${what}: AgentCore refused the request: ${errorMessage(error)}`, { exitCode: ExitCode.Usage, code: 'AWS_VALIDATION', cause: error });
   }
   if (error instanceof CliError) return error;
   return translateAwsError(error, action, what);
