@@ -30,6 +30,7 @@ interface DeployFlags {
   skills?: string;
   gitTokenSecret?: string;
   artifact?: 'container' | 'code';
+  build?: 'local' | 'codebuild';
 }
 
 export function deployCommand(): Command {
@@ -53,6 +54,9 @@ export function deployCommand(): Command {
         'container',
         'code',
       ]),
+    )
+    .addOption(
+      new Option('--build <where>', 'where the container image is built: local (Docker buildx here) or codebuild (a CodeBuild project on an ARM host in the stack; no Docker needed, billed per build minute). Default local; config key `build`, env AGENTCORE_CLAUDE_BUILD').choices(['local', 'codebuild']),
     );
   addJsonOption(command);
   withExamples(command, [
@@ -65,6 +69,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --with-api && agentcore-claude api-key', 'add the HTTP API, then fetch its key'],
     ['agentcore-claude deploy --skills ./skills', 'bundle ./skills/<name>/SKILL.md into the image'],
     ['agentcore-claude deploy --artifact code', 'no Docker: deploy a zip to the managed Node.js 22 runtime'],
+    ['agentcore-claude deploy --build codebuild', 'no Docker: the image is built and pushed by CodeBuild in your account'],
   ]);
   return command.action(async (flags: DeployFlags) => {
     const { createContext, requireRegion } = await import('./context.js');
@@ -79,6 +84,7 @@ export function deployCommand(): Command {
       gitTokenSecret: flags.gitTokenSecret,
       withApi: flags.withApi,
       artifact: flags.artifact,
+      build: flags.build,
       json: flags.json,
     });
     const region = requireRegion(ctx.config);

@@ -21,6 +21,7 @@ export const ENVIRONMENT_VARIABLES = {
   AGENTCORE_CLAUDE_STACK_NAME: 'stackName',
   AGENTCORE_CLAUDE_MODEL: 'model',
   AGENTCORE_CLAUDE_ARTIFACT: 'artifact',
+  AGENTCORE_CLAUDE_BUILD: 'build',
   AWS_REGION: 'region',
   AWS_DEFAULT_REGION: 'region',
   AWS_PROFILE: 'profile',
@@ -41,6 +42,8 @@ export const settingsSchema = z
     gitTokenSecret: z.string().min(1).optional(),
     /** What deploy deploys: `container` (arm64 image, default) or `code` (zip on AgentCore's managed Node.js runtime). */
     artifact: z.enum(['container', 'code']).optional(),
+    /** Where the container image is built: `local` (Docker buildx, default) or `codebuild` (a CodeBuild project in the stack). */
+    build: z.enum(['local', 'codebuild']).optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -63,6 +66,8 @@ export interface ResolvedConfig {
   gitTokenSecret?: string;
   /** Deploy artifact (`--artifact`, AGENTCORE_CLAUDE_ARTIFACT, or the config file's `artifact`); unset → the previous deployment's, else `container`. */
   artifact?: 'container' | 'code';
+  /** Where the image is built (`--build`, AGENTCORE_CLAUDE_BUILD, or the config file's `build`); unset → `local`. */
+  build?: 'local' | 'codebuild';
   /** The layer each set value came from. */
   sources: Partial<Record<keyof Settings, Source>>;
 }
