@@ -25,7 +25,7 @@
  * UPLOAD_ARTIFACTS, FINALIZING, COMPLETED. Log lines land in moto CloudWatch Logs as they happen.
  * `hold` keeps builds in BUILD (IN_PROGRESS) until StopBuild.
  */
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,8 +33,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { registerPushedImage } from './fake-docker/register-image.mjs';
 import { eachEntry } from './unzip.js';
 
 const ACCOUNT = '123456789012';
@@ -180,15 +181,7 @@ export async function startCodeBuildStandin(motoEndpoint: string, options: { pha
           return { statusCode: 'COMMAND_EXECUTION_ERROR', message: 'Error while executing command: docker build --platform linux/arm64 --tag "$REPOSITORY_URI:$IMAGE_TAG" .. Reason: exit status 1' };
         }
         // What the push does: the tag appears in the repository.
-        const repositoryName = build.repositoryUri.slice(build.repositoryUri.indexOf('/') + 1);
-        const digest = createHash('sha256').update(image).digest('hex');
-        const imageManifest = JSON.stringify({
-          schemaVersion: 2,
-          mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-          config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: `sha256:${digest}` },
-          layers: [],
-        });
-        await ecr.send(new PutImageCommand({ repositoryName, imageTag: build.imageTag, imageManifest }));
+        const digest = await registerPushedImage(ecr, build.repositoryUri, build.imageTag!);
         build.pushed = image;
         await log(build, ['#12 naming to ' + image + ' done', container(`Running command docker push "$REPOSITORY_URI:$IMAGE_TAG"`), `${build.imageTag}: digest: sha256:${digest} size: 1`]);
         return undefined;
