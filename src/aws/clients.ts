@@ -14,6 +14,7 @@ import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -77,6 +78,10 @@ export class AwsClients {
   }
   logs(): CloudWatchLogsClient {
     return this.make('logs', () => require('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient);
+  }
+  /** CodeBuild (StartBuild, BatchGetBuilds) for `deploy --build codebuild`. */
+  codeBuild(): CodeBuildClient {
+    return this.make('codebuild', () => require('@aws-sdk/client-codebuild').CodeBuildClient);
   }
 
   private make<T>(key: string, load: () => new (config: any) => T): T {

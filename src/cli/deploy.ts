@@ -33,6 +33,7 @@ interface DeployFlags {
   artifact?: 'container' | 'code';
   sessionStorage?: boolean;
   maxBudgetUsd?: number;
+  build?: 'local' | 'codebuild';
 }
 
 export function deployCommand(): Command {
@@ -59,6 +60,9 @@ export function deployCommand(): Command {
         'container',
         'code',
       ]),
+    )
+    .addOption(
+      new Option('--build <where>', 'where the container image is built: local (Docker buildx here) or codebuild (a CodeBuild project on an ARM host in the stack; no Docker needed, billed per build minute). Default local; config key `build`, env AGENTCORE_CLAUDE_BUILD').choices(['local', 'codebuild']),
     );
   addJsonOption(command);
   withExamples(command, [
@@ -71,6 +75,7 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --with-api && agentcore-claude api-key', 'add the HTTP API, then fetch its key'],
     ['agentcore-claude deploy --skills ./skills', 'bundle ./skills/<name>/SKILL.md into the image'],
     ['agentcore-claude deploy --artifact code', 'no Docker: deploy a zip to the managed Node.js 22 runtime'],
+    ['agentcore-claude deploy --build codebuild', 'no Docker: the image is built and pushed by CodeBuild in your account'],
   ]);
   return command.action(async (flags: DeployFlags) => {
     const { createContext, requireRegion } = await import('./context.js');
@@ -87,6 +92,7 @@ export function deployCommand(): Command {
       artifact: flags.artifact,
       sessionStorage: flags.sessionStorage,
       maxBudgetUsd: flags.maxBudgetUsd,
+      build: flags.build,
       json: flags.json,
     });
     const region = requireRegion(ctx.config);

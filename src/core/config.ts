@@ -21,6 +21,7 @@ export const ENVIRONMENT_VARIABLES = {
   AGENTCORE_CLAUDE_STACK_NAME: 'stackName',
   AGENTCORE_CLAUDE_MODEL: 'model',
   AGENTCORE_CLAUDE_ARTIFACT: 'artifact',
+  AGENTCORE_CLAUDE_BUILD: 'build',
   AWS_REGION: 'region',
   AWS_DEFAULT_REGION: 'region',
   AWS_PROFILE: 'profile',
@@ -45,6 +46,8 @@ export const settingsSchema = z
     sessionStorage: z.boolean().optional(),
     /** Default budget of a run in US dollars (the runtime's MAX_BUDGET_USD). */
     maxBudgetUsd: z.number().positive().max(10_000).optional(),
+    /** Where the container image is built: `local` (Docker buildx, default) or `codebuild` (a CodeBuild project in the stack). */
+    build: z.enum(['local', 'codebuild']).optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -71,6 +74,8 @@ export interface ResolvedConfig {
   sessionStorage?: boolean;
   /** `deploy --max-budget-usd` / config `maxBudgetUsd`: the runtime's MAX_BUDGET_USD; unset → what the runtime has. */
   maxBudgetUsd?: number;
+  /** Where the image is built (`--build`, AGENTCORE_CLAUDE_BUILD, or the config file's `build`); unset → `local`. */
+  build?: 'local' | 'codebuild';
   /** The layer each set value came from. */
   sources: Partial<Record<keyof Settings, Source>>;
 }

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 export interface ContextFile {
   path: string;
   content: Uint8Array | string;
+  /** POSIX mode (type and permission bits), when the reader was asked for it; not part of the tag. */
+  mode?: number;
 }
 
 /** Directories never part of the tag (local install/build output, not sources). */

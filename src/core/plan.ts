@@ -4,6 +4,7 @@
  * only input of the apply step. Pure: callers gather the current state.
  */
 import type { ArtifactType } from './code-artifact.js';
+import type { BuildMode } from './codebuild.js';
 import { CliError } from './errors.js';
 import type { LifecycleSettings } from './duration.js';
 
@@ -100,8 +101,8 @@ export interface DeployPlan {
   agentName: string;
   model: string;
   stack: StackPlan;
-  /** The container image (container artifact only). */
-  image?: { action: ImageAction; tag: string; /** Known when the repository exists. */ uri?: string };
+  /** The container image (container artifact only); `build`: where it is built when it must be (`local` | `codebuild`). */
+  image?: { action: ImageAction; tag: string; /** Known when the repository exists. */ uri?: string; build: BuildMode };
   /**
    * The deployed artifact: `container` (image: `build` | `reuse`) or `code` (zip: `upload` |
    * `reuse`), its content tag and where it lives (image URI, or `s3://bucket/key` once the bucket is known).
@@ -231,6 +232,8 @@ export interface PlanInput {
   imageTag: string;
   /** The artifact type; default `container`. */
   artifactType?: ArtifactType;
+  /** Container artifact: where the image is built; default `local`. */
+  imageBuild?: BuildMode;
   /** Code artifact: the package's key, and whether the bucket already holds it (bucket known). */
   codePackage?: { key: string; bucket?: string; exists: boolean };
   stack: { current?: CurrentStack; desired: DesiredStack; /** Change-set changes (update only); [] = no changes. */ changes?: ResourceChange[]; /** Resources of the template (create/recreate). */ resources: Array<{ logicalId: string; type: string }> };
@@ -262,6 +265,7 @@ export function planDeploy(input: PlanInput): DeployPlan {
       action: (repositoryKnown && input.repository!.hasTag ? 'reuse' : 'build') as ImageAction,
       tag: input.imageTag,
       uri: repositoryKnown ? `${input.repository!.uri}:${input.imageTag}` : undefined,
+      build: input.imageBuild ?? 'local',
     };
     artifact = { type, action: image.action, tag: image.tag, ...(image.uri ? { location: image.uri } : {}) };
   } else {

@@ -15,7 +15,10 @@ export function formatPlan(plan: DeployPlan): string[] {
     lines.push(`             ${SYMBOL[change.action] ?? change.action} ${change.logicalId} (${change.type})${replace}`);
   }
   const { artifact } = plan;
-  if (image) lines.push(`  image    ${image.tag}: ${image.action === 'reuse' ? 'reuse (already in the repository)' : 'build linux/arm64 and push'}`);
+  if (image) {
+    const build = image.build === 'codebuild' ? 'build (codebuild): zip the context to S3, build linux/arm64 in CodeBuild and push' : 'build linux/arm64 and push';
+    lines.push(`  image    ${image.tag}: ${image.action === 'reuse' ? 'reuse (already in the repository)' : build}`);
+  }
   else {
     const where = artifact.location ? ` → ${artifact.location}` : '';
     lines.push(`  artifact code ${artifact.tag}: ${artifact.action === 'reuse' ? `reuse (already uploaded)${where}` : `upload (install for linux/arm64, zip, upload)${where}`}`);

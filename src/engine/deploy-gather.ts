@@ -20,6 +20,7 @@ import { resolveModelId } from '../core/model.js';
 import { planStackAction, type CurrentRuntime, type CurrentStack, type DesiredStack, type PlanInput, type RuntimeConfig } from '../core/plan.js';
 import { repositoryNameForStack, sanitizeRuntimeName, validateStackName } from '../core/runtime-name.js';
 import { parseTemplate, templateResources } from '../core/template.js';
+import { BUILD_MODES, DEFAULT_BUILD_MODE, type BuildMode } from '../core/codebuild.js';
 import { buildContextTag } from '../io/build-context.js';
 import { codeTagOf } from './code-package.js';
 
@@ -40,6 +41,8 @@ export interface DeployTarget {
   sessionStorage?: boolean;
   /** The runtime's MAX_BUDGET_USD (flag/config; undefined → what the runtime has). */
   maxBudgetUsd?: number;
+  /** Where the image is built (flag/env/config file, else `local`). */
+  build: BuildMode;
 }
 
 /**
@@ -65,7 +68,21 @@ export function resolveTarget(config: ResolvedConfig, region: string, state?: De
     artifact: validateArtifact(config.artifact) ?? sameAgent?.artifact?.type ?? DEFAULT_ARTIFACT,
     ...(config.sessionStorage !== undefined ? { sessionStorage: config.sessionStorage } : {}),
     ...(config.maxBudgetUsd !== undefined ? { maxBudgetUsd: config.maxBudgetUsd } : {}),
+    build: validateBuildMode(config.build) ?? DEFAULT_BUILD_MODE,
   };
+}
+
+/**
+ * The build mode, or undefined when none is set.
+ * @throws UsageError for anything but `local` or `codebuild` (e.g. from AGENTCORE_CLAUDE_BUILD).
+ */
+export function validateBuildMode(value: string | undefined): BuildMode | undefined {
+  if (value === undefined) return undefined;
+  if ((BUILD_MODES as readonly string[]).includes(value)) return value as BuildMode;
+  throw new UsageError(`--build must be local or codebuild, got "${value}".`, {
+    hint: 'local: Docker buildx on this machine; codebuild: a CodeBuild project in the stack builds and pushes the image (no Docker needed).',
+    code: 'BAD_BUILD_MODE',
+  });
 }
 
 /**
@@ -178,6 +195,8 @@ export async function gatherDeploy(
       AgentName: target.runtimeName,
       RepositoryName: target.repositoryName,
       ...(target.gitTokenSecretArn ? { GitTokenSecretArn: target.gitTokenSecretArn } : {}),
+      // Only turned on: a local build later leaves an existing project in place.
+      ...(target.build === 'codebuild' && !code ? { EnableCodeBuild: 'true' } : {}),
       ...sources.stackParameters,
     },
   };
@@ -198,6 +217,7 @@ export async function gatherDeploy(
     stackAction === 'update' ? createUpdateChangeSet(clients, desired, poll) : undefined,
   ]);
   const apiEnabled = (desired.parameters.EnableApi ?? current?.parameters.EnableApi) === 'true';
+  const imageBuildEnabled = (desired.parameters.EnableCodeBuild ?? current?.parameters.EnableCodeBuild) === 'true';
   return {
     currentStack: current,
     changeSetName: changeSet && changeSet !== 'no-changes' ? changeSet.name : undefined,
@@ -209,12 +229,13 @@ export async function gatherDeploy(
       model: target.model,
       imageTag,
       artifactType: target.artifact,
+      imageBuild: target.build,
       ...(code ? { codePackage: { key: codePackageKey(imageTag), bucket, exists: codeExists } } : {}),
       stack: {
         current,
         desired,
         changes: changeSet === undefined ? undefined : changeSet === 'no-changes' ? [] : changeSet.changes,
-        resources: templateResources(parseTemplate(templateBody), apiEnabled ? [] : ['CreateApi']),
+        resources: templateResources(parseTemplate(templateBody), [...(apiEnabled ? [] : ['CreateApi']), ...(imageBuildEnabled ? [] : ['CreateImageBuild'])]),
       },
       repository,
       runtime: { current: runtime, desired: current ? runtimeConfig(keepRuntimeChoices(target, runtime), current.outputs, imageTag) : undefined },

@@ -24,6 +24,7 @@ import { writeState } from '../io/state-file.js';
 import { deploymentState } from './deploy-state.js';
 import { buildAndPush, checkDocker, dockerLogin } from './docker.js';
 import { formatPlan } from './deploy-format.js';
+import { codeBuildStep } from './codebuild.js';
 import { gatherDeploy, resolveTarget, runtimeConfig, type DeployTarget } from './deploy-gather.js';
 
 export interface DeployContext {
@@ -117,7 +118,7 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
     return { dryRun: true, plan, stateWritten: false };
   }
   try {
-    if (plan.image?.action === 'build') await checkDocker();
+    if (plan.image?.action === 'build' && plan.image.build === 'local') await checkDocker();
     if (plan.stack.action === 'recreate') await confirmRecreate(io, plan, options.yes);
   } catch (error) {
     // Leave no unexecuted change set behind.
@@ -128,10 +129,10 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
   const desiredStack = { ...gathered.input.stack.desired, parameters: plan.stack.parameters };
   const state: ApplyState = { target, plan, desiredStack, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
-  const stepOptions: StepOptions = { io, poll: { ...poll, deadline }, wait: options.wait ?? true, retry: options.retry, contextDir: options.contextDir };
+  const stepOptions: StepOptions = { io, poll: { ...poll, deadline }, wait: options.wait ?? true, retry: options.retry, contextDir: options.contextDir, onActivity: options.onActivity };
   const steps = [
     stackStep(stepOptions, gathered.changeSetName),
-    plan.artifact.type === 'code' ? codeStep(stepOptions) : imageStep(stepOptions),
+    plan.artifact.type === 'code' ? codeStep(stepOptions) : plan.image?.build === 'codebuild' ? codeBuildStep(stepOptions) : imageStep(stepOptions),
     runtimeStep(stepOptions, gathered.input.runtime.current),
     ...(options.extraSteps ?? []),
   ];
@@ -146,12 +147,14 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   return finish(ctx, state, plan);
 }
 
-interface StepOptions {
+export interface StepOptions {
   io: IoHost;
   poll: PollOptions;
   wait: boolean;
   retry?: RetryOptions;
   contextDir: string;
+  /** Tell Ctrl-C what a step leaves running once it knows more than its `activity` said (e.g. a build id). */
+  onActivity?: (activity: string | undefined) => void;
 }
 
 async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | undefined): Promise<void> {

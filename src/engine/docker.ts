@@ -9,7 +9,8 @@ import { CliError, errorMessage } from '../core/errors.js';
 export const PLATFORM = 'linux/arm64';
 
 /** Appended to every "Docker is missing" hint: the way to deploy without it. */
-export const NO_DOCKER_ALTERNATIVE = 'Or deploy without Docker: `agentcore-claude deploy --artifact code` (a zip on AgentCore\'s managed Node.js 22 runtime).';
+export const NO_DOCKER_ALTERNATIVE =
+  'Or deploy without Docker: `agentcore-claude deploy --build codebuild` (the same image, built and pushed by CodeBuild in your account) or `agentcore-claude deploy --artifact code` (a zip on AgentCore\'s managed Node.js 22 runtime).';
 
 /** Lines of build output kept for the error message when a build fails. */
 const TAIL_LINES = 30;
@@ -17,7 +18,7 @@ const TAIL_LINES = 30;
 /**
  * Check that `docker` and `docker buildx` exist and a builder can produce `linux/arm64`
  * (`docker buildx inspect --bootstrap` lists its platforms).
- * @throws CliError (exit 3) saying what to install or configure, and naming `--artifact code`.
+ * @throws CliError (exit 3) saying what to install or configure, and naming `--build codebuild` and `--artifact code`.
  */
 export async function checkDocker(): Promise<void> {
   const version = await execa('docker', ['--version'], { reject: false });

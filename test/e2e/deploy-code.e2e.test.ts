@@ -4,8 +4,9 @@
  * never be). Then the proof on linux/arm64: the exact zip deploy uploaded to moto S3 is unpacked
  * (modes and symlinks kept, as the managed runtime does), its entry point is started with Node.js
  * 22 for linux/arm64 (natively or under qemu-user emulation) with the environment the runtime was
- * deployed with, and a real invocation runs through it: the arm64 Claude Code binary against the
- * scripted model in Bedrock mode — /ping, streamed events, the written file in moto S3.
+ * deployed with, and real invocations run through it: the arm64 Claude Code binary against the
+ * scripted model in Bedrock mode — /ping, streamed events, the written files in moto S3, and a
+ * second invocation continuing the session (the transcript resumed, the first file read with Bash).
  *
  * Without arm64 emulation the last part is skipped with how to enable it; with CI=true it fails.
  */
@@ -27,7 +28,7 @@ import { REPO_ROOT, runCli } from '../support/cli.js';
 import { newSessionId, streamInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { freePort, waitForHttp } from '../support/ports.js';
-import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel } from '../support/scripted-model.js';
+import { bash, lastToolResults, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type RecordedRequest, type ScriptedModel } from '../support/scripted-model.js';
 import { eachEntry, extractZip } from '../support/unzip.js';
 import { readDeployment } from '../support/state.js';
 
@@ -178,7 +179,39 @@ describe('deploy --artifact code (built binary, moto_server, no Docker)', () => 
     let output = '';
     let url: string;
     let root: string;
+    let firstSession: string;
     const timings: Record<string, number> = {};
+
+    /**
+     * A second invocation in `sessionId`: the model has the agent `cat` the file the first one
+     * wrote (Bash, a child of the arm64 Claude Code binary), then write `next`. Checks that the
+     * transcript was resumed (the first prompt is in the conversation), that Bash saw the first
+     * file in the same workspace, and the streamed events. @returns the result event's files.
+     */
+    async function continueSession(serverUrl: string, sessionId: string, previous: string, next: string, firstPrompt: string): Promise<{ files: string[] }> {
+      let toolOutput = '';
+      let resumed: RecordedRequest | undefined;
+      model.setScript([
+        (request) => {
+          resumed = request;
+          return toolTurn([bash(`cat ${previous}`, 'read the earlier file')], 'Reading.');
+        },
+        (request) => {
+          toolOutput = lastToolResults(request).map((r) => r.text).join('\n');
+          return toolTurn([write(join(workingDirectory(request), next), 'continued on linux/arm64\n')], 'Writing.');
+        },
+        textTurn(`Wrote ${next}.`),
+      ]);
+      const { status, events } = await streamInvocation(serverUrl, { prompt: `Read ${previous}, then write ${next}`, permission_mode: 'acceptEdits', allowed_tools: ['Bash', 'Read', 'Write'] }, sessionId);
+      expect(status).toBe(200);
+      expect(events.filter((e) => e.event.type === 'tool_use').map((e) => e.event.name)).toEqual(['Bash', 'Write']);
+      const result = events.at(-1)!.event;
+      expect(result, JSON.stringify(result)).toMatchObject({ type: 'result', is_error: false });
+      expect(result.result).toContain(`Wrote ${next}.`);
+      expect(JSON.stringify(resumed?.messages)).toContain(firstPrompt);
+      expect(toolOutput).toMatch(/written on linux\/arm64|container tree/);
+      return { files: result.files.map((f: { file_name: string }) => f.file_name) };
+    }
 
     beforeAll(async () => {
       model = await startScriptedModel();
@@ -243,7 +276,8 @@ describe('deploy --artifact code (built binary, moto_server, no Docker)', () => 
         textTurn('Wrote hello-arm64.txt.'),
       ]);
       const started = performance.now();
-      const { status, contentType, events } = await streamInvocation(url, { prompt: 'Write hello-arm64.txt', permission_mode: 'acceptEdits' }, newSessionId('arm64'));
+      const sessionId = newSessionId('arm64');
+      const { status, contentType, events } = await streamInvocation(url, { prompt: 'Write hello-arm64.txt', permission_mode: 'acceptEdits' }, sessionId);
       timings.invocationMs = performance.now() - started;
       expect(status).toBe(200);
       expect(contentType).toContain('text/event-stream');
@@ -261,6 +295,19 @@ describe('deploy --artifact code (built binary, moto_server, no Docker)', () => 
       expect(uploaded, JSON.stringify(listed.Contents)).toBeDefined();
       const body = await (await aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: uploaded! }))).Body!.transformToString();
       expect(body).toBe('written on linux/arm64\n');
+      firstSession = sessionId;
+    }, 300_000);
+
+    it('a second invocation continues that session: the transcript is resumed, Bash reads the first file, the new file lands in moto S3', async () => {
+      const started = performance.now();
+      const result = await continueSession(url, firstSession, 'hello-arm64.txt', 'second-arm64.txt', 'Write hello-arm64.txt');
+      timings.secondInvocationMs = performance.now() - started;
+      expect(result.files).toEqual(['second-arm64.txt']);
+      const listed = await aws().s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'outputs/' }));
+      const uploaded = listed.Contents?.map((o) => o.Key!).find((k) => k.endsWith('/second-arm64.txt'));
+      expect(uploaded, JSON.stringify(listed.Contents)).toBeDefined();
+      const body = await (await aws().s3.send(new GetObjectCommand({ Bucket: bucket, Key: uploaded! }))).Body!.transformToString();
+      expect(body).toBe('continued on linux/arm64\n');
     }, 300_000);
 
     it("the container path's arm64 tree (the image's `npm run install:arm64` + dist) starts and runs an invocation too", async () => {
@@ -294,13 +341,20 @@ describe('deploy --artifact code (built binary, moto_server, no Docker)', () => 
         timings.containerTreeStartToPingMs = performance.now() - started;
         model.setScript([(request) => toolTurn([write(join(workingDirectory(request), 'tree.txt'), 'container tree\n')], 'Writing.'), textTurn('Wrote tree.txt.')]);
         const invokeStart = performance.now();
-        const { status, events } = await streamInvocation(`http://127.0.0.1:${port}`, { prompt: 'Write tree.txt', permission_mode: 'acceptEdits' }, newSessionId('arm64-tree'));
+        const treeSession = newSessionId('arm64-tree');
+        const { status, events } = await streamInvocation(`http://127.0.0.1:${port}`, { prompt: 'Write tree.txt', permission_mode: 'acceptEdits' }, treeSession);
         timings.containerTreeInvocationMs = performance.now() - invokeStart;
         expect(status).toBe(200);
         const result = events.at(-1)!.event;
         expect(result, JSON.stringify(result)).toMatchObject({ type: 'result', is_error: false });
         expect(result.result).toContain('Wrote tree.txt.');
         expect(result.files.map((f: { file_name: string }) => f.file_name)).toEqual(['tree.txt']);
+        const secondStart = performance.now();
+        const second = await continueSession(`http://127.0.0.1:${port}`, treeSession, 'tree.txt', 'tree-2.txt', 'Write tree.txt');
+        timings.containerTreeSecondInvocationMs = performance.now() - secondStart;
+        expect(second.files).toEqual(['tree-2.txt']);
+        const listed = await aws().s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'outputs/' }));
+        expect(listed.Contents?.map((o) => o.Key!).filter((k) => /\/tree(-2)?\.txt$/.test(k)).map((k) => k.split('/').at(-1)).sort()).toEqual(['tree-2.txt', 'tree.txt']);
       } finally {
         child.kill('SIGTERM');
         await child;

@@ -352,6 +352,7 @@ describe('deploy engine (mocked AWS)', () => {
       const error = await failure(deploy(t.context(), t.options()));
       expect(error).toMatchObject({ code: 'NO_ARM64_BUILDER' });
       expect((error as { hint?: string }).hint).toContain('agentcore-claude deploy --artifact code');
+      expect((error as { hint?: string }).hint).toContain('agentcore-claude deploy --build codebuild');
       expect(ecr.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(0);
     } finally {
       delete process.env.FAKE_DOCKER_PLATFORMS;

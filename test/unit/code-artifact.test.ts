@@ -118,13 +118,15 @@ describe('plan and runtime differences for the code artifact', () => {
 });
 
 describe('preflight without Docker', () => {
-  it('no docker on PATH: NO_DOCKER, and the hint names the way without Docker (--artifact code)', async () => {
+  it('no docker on PATH: NO_DOCKER, and the hint names the ways without Docker (--build codebuild, --artifact code)', async () => {
     const { checkDocker } = await import('../../src/engine/docker.js');
     const empty = await mkdtemp(join(tmpdir(), 'no-docker-'));
     const saved = process.env.PATH;
     process.env.PATH = empty;
     try {
-      await expect(checkDocker()).rejects.toMatchObject({ code: 'NO_DOCKER', hint: expect.stringContaining('agentcore-claude deploy --artifact code') });
+      const error = await checkDocker().then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ code: 'NO_DOCKER', hint: expect.stringContaining('agentcore-claude deploy --artifact code') });
+      expect((error as { hint: string }).hint).toContain('agentcore-claude deploy --build codebuild');
     } finally {
       process.env.PATH = saved;
       await rm(empty, { recursive: true, force: true });

@@ -32,6 +32,7 @@ describe('resolveTarget', () => {
       model: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
       lifecycle: undefined,
       artifact: 'container',
+      build: 'local',
     });
   });
   it('artifact: the flag, else the previous deployment of the same agent, else container; anything else is refused', () => {

@@ -8,8 +8,8 @@
 //   in (moto's) ECR with PutImage and a minimal manifest, so the next deploy sees it. Only when
 //   AWS_ENDPOINT_URL is set (an emulator): never against real AWS.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { registerPushedImage } from './register-image.mjs';
 
 const argv = process.argv.slice(2);
 const stdin = argv.includes('--password-stdin') ? readFileSync(0, 'utf8') : undefined;
@@ -31,16 +31,8 @@ else if (argv[0] === 'buildx' && argv[1] === 'build') {
   } else if (argv.includes('--push') && process.env.AWS_ENDPOINT_URL) {
     const image = argv[argv.indexOf('-t') + 1];
     const [repoPath, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
-    const repositoryName = repoPath.slice(repoPath.indexOf('/') + 1);
-    const digest = createHash('sha256').update(image).digest('hex');
-    const imageManifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-      config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: `sha256:${digest}` },
-      layers: [],
-    });
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // keep the fake's output to what docker prints
-    await new ECRClient({}).send(new PutImageCommand({ repositoryName, imageTag: tag, imageManifest }));
+    await registerPushedImage(new ECRClient({}), repoPath, tag);
     console.log(`#9 pushing ${image} done`);
   }
 }
