@@ -170,7 +170,7 @@ describe('deploy --build codebuild (built binary, moto_server, CodeBuild stand-i
       expect(error.message).toContain('failing line 19');
       expect(error.message).not.toContain('failing line 10');
       expect(error.hint).toContain('--build codebuild');
-      expect(result.stderr).toContain('error: CodeBuild build');
+      expect(result.stderr).toContain('error [CODEBUILD_FAILED]: CodeBuild build');
     } finally {
       codebuild.failWith(undefined);
     }
