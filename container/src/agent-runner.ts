@@ -12,7 +12,7 @@
  */
 import { query, type SDKMessage, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { agentSpawner, killRun, RUN_MARKER_VARIABLE, startRun, type AgentIdentity } from './agent-user.js';
-import type { PermissionMode } from './payload.js';
+import type { PermissionMode } from './vendor/protocol/permission-modes.js';
 
 /** Characters of the process's stderr kept for error reports. */
 export const STDERR_TAIL_CHARS = 4000;

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentResponseSchema } from '../../src/core/agent-protocol.js';
+import { agentResponseSchema } from '@agentcore-claude/protocol';
 import type { DeploymentState } from '../../src/core/state.js';
 import { requireBuilt, startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';
