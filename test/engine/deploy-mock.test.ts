@@ -36,6 +36,13 @@ import { deploy } from '../../src/engine/deploy.js';
 import { buildContextTag } from '../../src/io/build-context.js';
 import { FAKE_DOCKER_DIR, TEMPLATE_PATH, makeTestDeploy, type TestDeploy } from '../support/deploy-context.js';
 
+/** Claude Code's alias/background models as deploy pins them in us-east-1 (packages/protocol models.ts). */
+const US_EAST_1_MODEL_PINS = {
+  ANTHROPIC_DEFAULT_HAIKU_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+  ANTHROPIC_DEFAULT_SONNET_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-5-20251101-v1:0',
+  ANTHROPIC_SMALL_FAST_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+};
 const cf = mockClient(CloudFormationClient);
 const ecr = mockClient(ECRClient);
 const sts = mockClient(STSClient);
@@ -74,7 +81,7 @@ function runtimeResponse(status: string, tag: string, extra: Record<string, unkn
     roleArn: ROLE,
     networkConfiguration: { networkMode: 'PUBLIC' },
     agentRuntimeArtifact: { containerConfiguration: { containerUri: `${REPO}:${tag}` } },
-    environmentVariables: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: MODEL, OUTPUT_BUCKET_NAME: 'my-agent-bucket' },
+    environmentVariables: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: MODEL, ...US_EAST_1_MODEL_PINS, OUTPUT_BUCKET_NAME: 'my-agent-bucket' },
     lifecycleConfiguration: { idleRuntimeSessionTimeout: 900, maxLifetime: 28800 },
     createdAt: new Date(),
     lastUpdatedAt: new Date(),
@@ -201,7 +208,7 @@ describe('deploy engine (mocked AWS)', () => {
       agentRuntimeArtifact: { containerConfiguration: { containerUri: `${REPO}:${tag}` } },
       roleArn: ROLE,
       networkConfiguration: { networkMode: 'PUBLIC' },
-      environmentVariables: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: MODEL, OUTPUT_BUCKET_NAME: 'my-agent-bucket' },
+      environmentVariables: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: MODEL, ...US_EAST_1_MODEL_PINS, OUTPUT_BUCKET_NAME: 'my-agent-bucket' },
     });
     await expect(readFile(t.statePath)).rejects.toThrow(/ENOENT/);
   });
