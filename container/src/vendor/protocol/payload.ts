@@ -51,12 +51,7 @@ export interface InvocationPayload {
 export const STATUS_PAYLOAD = { action: 'status' } as const;
 
 /** Body of the HTTP API's `POST /invoke` (the Lambda bridge): the payload fields plus `session_id`. */
-export interface HttpApiPayload {
-  prompt: string;
-  permission_mode?: string;
-  allowed_tools?: string[] | string;
-  max_turns?: number;
-  model?: string;
+export interface HttpApiPayload extends Pick<InvocationPayload, 'prompt' | 'permission_mode' | 'allowed_tools' | 'max_turns' | 'model'> {
   /** The runtime session id to use (33–256 characters, AgentCore's `runtimeSessionId`). */
   session_id?: string;
 }
