@@ -12,22 +12,16 @@
  */
 import { query, type SDKMessage, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { agentSpawner, killRun, RUN_MARKER_VARIABLE, startRun, type AgentIdentity } from './agent-user.js';
-import type { PermissionMode } from './payload.js';
+import type { InvocationRequest } from './vendor/protocol/payload.js';
 
 /** Characters of the process's stderr kept for error reports. */
 export const STDERR_TAIL_CHARS = 4000;
 
-export interface AgentRun {
-  prompt: string;
+/** One Claude Code run: the validated request's prompt, mode, tools, turns and model, and where and how to run. */
+export interface AgentRun extends Pick<InvocationRequest, 'prompt' | 'permissionMode' | 'allowedTools' | 'maxTurns' | 'maxBudgetUsd' | 'model'> {
   cwd: string;
   /** Complete environment for the Claude Code process (the SDK's `env` replaces, not merges). */
   env: Record<string, string | undefined>;
-  permissionMode: PermissionMode;
-  allowedTools: string[];
-  maxTurns: number;
-  /** SDK `maxBudgetUsd`: the run ends with `error_max_budget_usd` once its estimated cost passes it. */
-  maxBudgetUsd?: number;
-  model?: string;
   /** Claude session id to continue. */
   resume?: string;
   /** Skills to enable (installed under `<cwd>/.claude/skills`); loads project settings. */

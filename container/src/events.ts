@@ -1,41 +1,14 @@
 /**
- * Server-sent events of an invocation (`Accept: text/event-stream`). Each event is one
- * `data: <json>\n\n` frame; the last is always `{"type":"result", …}` carrying exactly the JSON
- * reply of a non-streaming request.
- *
- * Event types: `start` (accepted: runtime session id, workspace), `init` (Claude Code started:
- * claude session id, model, permission mode, version, tools), `text` (assistant text), `tool_use` (tool name and a short
- * summary of its input), `tool_result` (status of a tool call), `upload` (files about to be
- * uploaded), `restore` (the session was restored from S3 on this microVM: files, and when the
- * archive was refused as a whole its `refusal` code; `sanitized`: settings stripped of commands),
- * `retry` (a model API request failed and Claude Code retries it: attempt, reason, delay), `usage`
- * (tokens so far in this invocation, summed over its model responses as they stream: input, output,
- * cache read, cache creation; the response's final figures and its cost in US dollars come with
- * `result` — the SDK reports cost only there), `result`.
+ * The SSE events of an invocation from the Claude Agent SDK's messages. The events themselves
+ * (types and fields) are the protocol's (vendor/protocol/events.ts); the last is always
+ * `{"type":"result", …}` carrying exactly the JSON reply of a non-streaming request.
  */
 import { relative } from 'node:path';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import type { AgentResponse } from './response.js';
+import type { AgentEvent, TokenUsage } from './vendor/protocol/events.js';
 
-export type AgentEvent =
-  | { type: 'start'; runtime_session_id: string; invocation_id: string; workspace: string }
-  | { type: 'init'; claude_session_id: string; model: string; permission_mode: string; claude_code_version: string; tools: string[] }
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; summary: string }
-  | { type: 'tool_result'; tool_use_id: string; name: string; is_error: boolean; summary: string }
-  | { type: 'upload'; count: number; destination: string }
-  | { type: 'restore'; files: number; refused: string[]; refusal?: string; sanitized?: string[] }
-  | { type: 'retry'; attempt: number; max_retries: number; retry_delay_ms: number; error_status: number | null; error?: string }
-  | ({ type: 'usage' } & TokenUsage)
-  | ({ type: 'result' } & AgentResponse);
+export type { AgentEvent } from './vendor/protocol/events.js';
 
-/** Tokens used so far (Anthropic Messages API `usage` names). */
-export interface TokenUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_input_tokens: number;
-  cache_creation_input_tokens: number;
-}
 
 /** Longest summary, in characters. */
 export const SUMMARY_CHARS = 120;

@@ -13,19 +13,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { giveToAgent, type AgentIdentity } from './agent-user.js';
-import { repoUrlProblem } from './grammar.js';
+import { repoUrlProblem } from './vendor/protocol/grammar.js';
+import type { RepoSpec } from './vendor/protocol/payload.js';
 import { fileReposAllowed } from './payload.js';
 import type { Redactor } from './redact.js';
 
-/** Where the agent's repository work comes from; the payload's `repo`, `branch`, `base`. */
-export interface RepoSpec {
-  /** `https://…` Git URL (or `file://…` for a repository on the agent's own disk). */
-  repo: string;
-  /** Branch to clone; default: the remote's default branch. */
-  branch?: string;
-  /** Ref the patch is made against; default: the cloned branch's head at clone time. */
-  base?: string;
-}
+export type { RepoSpec } from './vendor/protocol/payload.js';
 
 export interface RepoState {
   /** The work branch, `agentcore/<session>`. */

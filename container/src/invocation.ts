@@ -323,7 +323,7 @@ function repoSummary(state: RepoState, result: RepoResult): NonNullable<AgentRes
     base: state.baseSha,
     commit: result.commit ?? null,
     pushed: result.pushed,
-    changed_files: result.changedFiles,
+    changed_files: result.changedFiles.map((file) => ({ ...file })),
   };
 }
 

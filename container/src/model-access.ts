@@ -5,7 +5,10 @@
  *   for the agent so the key is what Claude Code uses.
  * - otherwise `CLAUDE_CODE_USE_BEDROCK=1` (the image's default) → Amazon Bedrock in `AWS_REGION`
  *   (or `AWS_DEFAULT_REGION`) with `ANTHROPIC_MODEL` (default: the region's Claude Haiku 4.5
- *   inference profile, as the original scripts' guardrail requires region-specific profiles).
+ *   inference profile, as the original scripts' guardrail requires region-specific profiles; a
+ *   bare `anthropic.…` id gets the region's profile) and the alias/background models pinned to the
+ *   region's profiles (`ANTHROPIC_DEFAULT_HAIKU/SONNET/OPUS_MODEL`, `ANTHROPIC_SMALL_FAST_MODEL`;
+ *   the protocol's models.ts, where the table and its sources are).
  * - neither → `none`: the server still starts, and invocations fail with a clear error.
  *
  * The original scripts' guardrail: these variables are passed explicitly in the SDK's `env`
@@ -16,21 +19,7 @@ export type ModelAccess =
   | { kind: 'bedrock'; region: string; model: string }
   | { kind: 'none'; reason: string };
 
-const HAIKU_45 = 'anthropic.claude-haiku-4-5-20251001-v1:0';
-
-/**
- * Claude Haiku 4.5's inference profile for a region: `jp.` for ap-northeast-1/3, `au.` for
- * ap-southeast-2/4, `apac.` other ap-*, `us.`/`eu.`/… by geography, `global.` otherwise.
- */
-export function defaultBedrockModel(region: string): string {
-  if (region === 'ap-northeast-1' || region === 'ap-northeast-3') return `jp.${HAIKU_45}`;
-  if (region === 'ap-southeast-2' || region === 'ap-southeast-4') return `au.${HAIKU_45}`;
-  const geo = region.split('-')[0];
-  if (geo === 'us' || geo === 'ca') return `us.${HAIKU_45}`;
-  if (geo === 'eu') return `eu.${HAIKU_45}`;
-  if (geo === 'ap') return `apac.${HAIKU_45}`;
-  return `global.${HAIKU_45}`;
-}
+import { modelPinEnvironment, resolveModelId } from './vendor/protocol/models.js';
 
 /** Decide the model access from an environment (pure). */
 export function detectModelAccess(env: NodeJS.ProcessEnv): ModelAccess {
@@ -38,7 +27,7 @@ export function detectModelAccess(env: NodeJS.ProcessEnv): ModelAccess {
   if (env.CLAUDE_CODE_USE_BEDROCK === '1' || env.CLAUDE_CODE_USE_BEDROCK === 'true') {
     const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) return { kind: 'none', reason: 'CLAUDE_CODE_USE_BEDROCK=1 but neither AWS_REGION nor AWS_DEFAULT_REGION is set' };
-    return { kind: 'bedrock', region, model: env.ANTHROPIC_MODEL || defaultBedrockModel(region) };
+    return { kind: 'bedrock', region, model: resolveModelId(region, env.ANTHROPIC_MODEL || undefined) };
   }
   return { kind: 'none', reason: 'set ANTHROPIC_API_KEY, or CLAUDE_CODE_USE_BEDROCK=1 with AWS_REGION and AWS credentials' };
 }
@@ -67,6 +56,8 @@ export function agentEnvironment(base: NodeJS.ProcessEnv, access: ModelAccess, c
     env.CLAUDE_CODE_USE_BEDROCK = '1';
     env.AWS_REGION = access.region;
     env.ANTHROPIC_MODEL = access.model;
+    // Claude Code's alias and background models default to us. profiles on Bedrock: pin them to the region's.
+    Object.assign(env, modelPinEnvironment(access.region, base));
   }
   return env;
 }

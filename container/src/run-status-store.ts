@@ -8,11 +8,11 @@
  * (workspace.ts `sessionDirName`: injective, never a path).
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { RunState } from './runs.js';
+import { RUNS_PREFIX } from './vendor/protocol/s3-layout.js';
+import type { RunState } from './vendor/protocol/run-status.js';
 import { sessionDirName } from './workspace.js';
 
-/** Key prefix of run status objects in the output bucket. */
-export const RUNS_PREFIX = 'runs/';
+export { RUNS_PREFIX } from './vendor/protocol/s3-layout.js';
 
 /** The key of a session's latest run status. */
 export function runStatusKey(sessionId: string): string {

@@ -6,28 +6,11 @@
  * State is in memory: a status request reaches the same microVM as the run because AgentCore
  * routes every request of a runtime session to that session's microVM.
  */
-import type { AgentEvent } from './events.js';
-import type { AgentResponse } from './response.js';
+import type { AgentEvent } from './vendor/protocol/events.js';
+import type { AgentResponse } from './vendor/protocol/reply.js';
+import type { RunState } from './vendor/protocol/run-status.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed';
-
-/** The status document (field names are a contract with `agentcore-claude status`). */
-export interface RunState {
-  runtime_session_id: string;
-  invocation_id: string;
-  status: RunStatus;
-  /** ISO-8601 UTC. */
-  started_at: string;
-  finished_at: string | null;
-  /** Assistant turns so far (tool-use rounds seen in the stream; the final count once done). */
-  turns: number;
-  /** The latest progress event (not the final `result`), or null before the first. */
-  last_event: AgentEvent | null;
-  /** Workspace-relative paths the agent wrote or edited so far (from Write/Edit tool uses). */
-  files_so_far: string[];
-  /** The final reply, once done. */
-  response: AgentResponse | null;
-}
+export type { RunState, RunStatus } from './vendor/protocol/run-status.js';
 
 export class RunRegistry {
   private readonly runs = new Map<string, RunState>();

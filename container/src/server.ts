@@ -24,23 +24,22 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AgentEvent } from './events.js';
+import type { AgentEvent } from './vendor/protocol/events.js';
+import { SESSION_HEADER_KEY as SESSION_HEADER, SSE_KEEPALIVE_FRAME, encodeSseEvent, MAX_SESSION_ID_LENGTH as MAX_SESSION_ID_CHARS } from './vendor/protocol/index.js';
 import { Health } from './health.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runInvocation, saveSession, type InvocationEnvironment, type InvocationOutcome } from './invocation.js';
 import { sessionDirName } from './workspace.js';
 import { redactDeep, createRedactor } from './redact.js';
-import type { AgentResponse } from './response.js';
+import type { AgentResponse } from './vendor/protocol/reply.js';
 import type { RunStatusStore } from './run-status-store.js';
 import { RunRegistry, type RunState } from './runs.js';
 import { PayloadError, parseInvocationPayload } from './payload.js';
 import { sessionInfo } from './response.js';
 
-/** Header carrying the AgentCore runtime session id. */
-export const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
-/** Longest runtime session id accepted (AgentCore's own limit for runtimeSessionId). */
-export const MAX_SESSION_ID_CHARS = 256;
+/** Header carrying the AgentCore runtime session id (lower case, as Node keys it); its longest value is AgentCore's `runtimeSessionId` limit. */
+export { SESSION_HEADER, MAX_SESSION_ID_CHARS };
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Interval of SSE keep-alive comments, so idle proxies keep long runs open. */
@@ -217,7 +216,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       runs.observe(sessionId, event);
       stream(event);
     };
-    if (streaming) keepalive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
+    if (streaming) keepalive = setInterval(() => res.write(SSE_KEEPALIVE_FRAME), SSE_KEEPALIVE_MS);
     log({ level: 'info', msg: 'invocation started', runtime_session_id: sessionId, invocation_id: invocationId, permission_mode: request.permissionMode, streaming, async: request.async });
     const work = (async () => {
       let outcome: InvocationOutcome | undefined;
@@ -353,7 +352,7 @@ function startStream(res: ServerResponse, sessionId: string, clean: (event: Agen
   });
   res.flushHeaders();
   return (event) => {
-    if (!res.writableEnded) res.write(`data: ${JSON.stringify(clean(event))}\n\n`);
+    if (!res.writableEnded) res.write(encodeSseEvent(clean(event)));
   };
 }
 

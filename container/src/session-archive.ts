@@ -25,6 +25,7 @@
  * and always let the owner read and write; the owner
  * is never restored (`preserveOwner: false`, also when the server runs as root).
  */
+import type { SkippedFile } from './vendor/protocol/session-record.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { lstat, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -62,12 +63,7 @@ export interface WalkEntry {
 /** Paths of the parts, in pre-order (a directory before its contents), keyed by relative posix path. */
 export type Snapshot = Map<string, WalkEntry>;
 
-/** A file a save left out, and why. */
-export interface SkippedFile {
-  path: string;
-  size: number;
-  reason: string;
-}
+export type { SkippedFile } from './vendor/protocol/session-record.js';
 
 /**
  * Stat every directory and regular file of the parts (missing parts are skipped). Symlinks and

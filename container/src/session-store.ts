@@ -45,66 +45,19 @@ import {
   type WalkEntry,
 } from './session-archive.js';
 import { assertSessionKey, sessionExcludeFromEnv, sessionLimitsFromEnv, type SessionLimits } from './session-limits.js';
+import { SESSIONS_PREFIX } from './vendor/protocol/s3-layout.js';
+import type { ArchiveInfo, ArchiveManifest, SessionRecord } from './vendor/protocol/session-record.js';
 
 export { RestoreRefusedError } from './session-archive.js';
 
-/** Key prefix of session objects in the output bucket. */
-export const SESSIONS_PREFIX = 'sessions/';
+export { SESSIONS_PREFIX } from './vendor/protocol/s3-layout.js';
+export type { ArchiveInfo, ArchiveManifest, SessionRecord } from './vendor/protocol/session-record.js';
 
 /** Deltas kept before a save compacts the chain into a new base. */
 export const MAX_DELTAS = 8;
 
 /** Skipped files listed in a record (the count is always complete). */
 const MAX_SKIPPED_LISTED = 50;
-
-/** One archive of a session's chain. Sizes are what the save wrote (a restore re-checks them). */
-export interface ArchiveInfo {
-  key: string;
-  /** Entries (files, directories, links). */
-  entries: number;
-  /** Regular-file bytes. */
-  bytes: number;
-  /** Size of the `.tar.gz`. */
-  compressed: number;
-}
-
-/** The archives that make up a saved session: the base, then deltas in order. */
-export interface ArchiveManifest {
-  format: 1;
-  /** Random token the base archive carries as metadata `generation`. */
-  generation: string;
-  base: ArchiveInfo;
-  /** Each with the paths (files or whole directories) deleted before it is applied. */
-  deltas: Array<ArchiveInfo & { deleted: string[] }>;
-}
-
-/** The JSON record kept beside each session archive. Field names are a contract with the CLI. */
-export interface SessionRecord {
-  runtime_session_id: string;
-  claude_session_id?: string;
-  /** ISO-8601 UTC. */
-  created_at: string;
-  updated_at: string;
-  /** Regular files in the saved state (workspace + Claude config). */
-  file_count: number;
-  /** First prompt of the session, truncated to 500 characters. */
-  first_prompt: string;
-  last_prompt: string;
-  invocations: number;
-  /** Estimated cost of the session's invocations, summed (US dollars; SDK `total_cost_usd` of each). */
-  total_cost_usd?: number;
-  /**
-   * Where the session's files live between invocations: `s3` (this archive, saved after every
-   * invocation) or `session-storage` (AgentCore managed session storage; the archive, if any, is the
-   * last `sessions export`).
-   */
-  storage?: 's3' | 'session-storage';
-  /** The archive chain (absent in records written before incremental saves: base only; absent for session storage never exported). */
-  archive?: ArchiveManifest;
-  /** Files the last save left out (over a limit), at most 50 listed; `skipped_count` is the total. */
-  skipped_files?: SkippedFile[];
-  skipped_count?: number;
-}
 
 /** What a save records beside the files. */
 export interface SaveUpdate {

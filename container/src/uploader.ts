@@ -8,6 +8,7 @@ import { open, readlink } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { consoleUrl, objectKey } from './output-prefix.js';
+import type { UploadError } from './vendor/protocol/reply.js';
 import type { ChangedFile } from './workspace.js';
 
 /** Files uploaded at once. */
@@ -20,10 +21,7 @@ export interface UploadedFile {
   size: number;
 }
 
-export interface UploadError {
-  file_name: string;
-  error: string;
-}
+export type { UploadError } from './vendor/protocol/reply.js';
 
 export interface UploadTarget {
   client: S3Client;

@@ -20,11 +20,7 @@ import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import type { AgentIdentity } from './agent-user.js';
 
-/** Session ids used as directory names unchanged: letters, digits, `-`, `_`, at most 128 characters. */
-const PLAIN_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-
-/** The form of hashed names: a plain id of this form is hashed too, so no two ids share a name. */
-const HASHED_NAME = /^h-[0-9a-f]{64}$/;
+import { HASHED_SESSION_NAME as HASHED_NAME, PLAIN_SESSION_ID } from './vendor/protocol/session-id.js';
 
 /**
  * The directory name — and S3 key name (`sessions/<name>.…`) — of a runtime session: the id itself

@@ -7,16 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { API_KEY_FILE } from '../core/api-key.js';
 import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
+import { API_KEY_HEADER, API_SESSION_HEADER, type HttpApiPayload } from '@agentcore-claude/protocol';
 
-/** Body of `POST /invoke` (see `src/lambda/bridge.ts`). */
-export interface HttpApiPayload {
-  prompt: string;
-  permission_mode?: string;
-  allowed_tools?: string[] | string;
-  max_turns?: number;
-  model?: string;
-  session_id?: string;
-}
+/** Body of `POST /invoke` (see `src/lambda/bridge.ts`): the protocol's `HttpApiPayload`. */
+export type { HttpApiPayload } from '@agentcore-claude/protocol';
 
 export interface HttpApiRequest {
   endpoint: string;
@@ -62,7 +56,7 @@ export async function invokeHttpApi(request: HttpApiRequest): Promise<HttpApiAns
   try {
     response = await fetch(request.endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': request.apiKey },
+      headers: { 'content-type': 'application/json', accept: 'application/json', [API_KEY_HEADER]: request.apiKey },
       body: JSON.stringify(request.payload),
       signal: request.signal,
     });
@@ -76,7 +70,7 @@ export async function invokeHttpApi(request: HttpApiRequest): Promise<HttpApiAns
   }
   const text = await response.text();
   const body = parseJson(text);
-  const runtimeSessionId = response.headers.get('x-runtime-session-id') ?? undefined;
+  const runtimeSessionId = response.headers.get(API_SESSION_HEADER) ?? undefined;
   if (response.ok || (response.status === 500 && (body as { is_error?: unknown })?.is_error === true)) return { status: response.status, text, runtimeSessionId };
   throw httpApiError(response.status, body, text);
 }

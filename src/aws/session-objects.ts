@@ -4,28 +4,10 @@
  * (delta archives) and `runs/<id>.json` (last run status).
  */
 import { DeleteObjectsCommand, GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import { RUNS_PREFIX, SESSIONS_PREFIX, sessionSummarySchema, type SessionSummary } from '@agentcore-claude/protocol';
 
-export const SESSIONS_PREFIX = 'sessions/';
-/** Where the agent keeps each session's last run status (container/src/run-status-store.ts). */
-export const RUNS_PREFIX = 'runs/';
-
-/** A session record as the agent writes it. Unknown fields are kept out; missing optional ones tolerated. */
-export const sessionRecordSchema = z.object({
-  runtime_session_id: z.string(),
-  claude_session_id: z.string().optional(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  file_count: z.number(),
-  first_prompt: z.string(),
-  last_prompt: z.string().optional(),
-  invocations: z.number().optional(),
-  /** Estimated cost of the session's invocations, summed, US dollars (absent in records of older agents). */
-  total_cost_usd: z.number().optional(),
-  /** `s3` (archive after every invocation) or `session-storage` (files on AgentCore managed session storage). */
-  storage: z.enum(['s3', 'session-storage']).optional(),
-});
-export type SessionRecord = z.infer<typeof sessionRecordSchema>;
+/** A session record as `sessions` lists it (the protocol's session summary: archive details left out). */
+export type SessionRecord = SessionSummary;
 
 /** Keys of every session record in the bucket (paginated ListObjectsV2). */
 export async function listSessionRecordKeys(s3: S3Client, bucket: string): Promise<string[]> {
@@ -42,7 +24,7 @@ export async function listSessionRecordKeys(s3: S3Client, bucket: string): Promi
 export async function readSessionRecord(s3: S3Client, bucket: string, key: string): Promise<SessionRecord | undefined> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   try {
-    const parsed = sessionRecordSchema.safeParse(JSON.parse(await object.Body!.transformToString()));
+    const parsed = sessionSummarySchema.safeParse(JSON.parse(await object.Body!.transformToString()));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -3,7 +3,7 @@
  * `invoke --async` run, or any other), as the agent serving that session reports it.
  */
 import { Command } from 'commander';
-import type { StatusReply } from '../core/agent-protocol.js';
+import type { StatusReply } from '@agentcore-claude/protocol';
 import { parseDurationMs } from '../core/duration.js';
 import { CliError, ExitCode } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';

@@ -7,9 +7,10 @@
  * unsafe segment is refused as a whole (never "repaired"). Pure functions, no I/O.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { OUTPUTS_PREFIX } from '@agentcore-claude/protocol';
 
 /** The prefix under which the agent writes output sessions: `outputs/<session>/<relative path>`. */
-export const OUTPUTS_PREFIX = 'outputs/';
+export { OUTPUTS_PREFIX } from '@agentcore-claude/protocol';
 
 /**
  * Longest file-name segment accepted, in UTF-8 bytes. NAME_MAX is 255 bytes on Linux/macOS

@@ -16,7 +16,7 @@ import { parseSecretArn } from '../core/arn.js';
 import { UsageError } from '../core/errors.js';
 import type { DeploymentState } from '../core/state.js';
 import { lifecycleFromSettings, type LifecycleSettings } from '../core/duration.js';
-import { resolveModelId } from '../core/model.js';
+import { modelPinEnvironment, resolveModelId } from '../core/model.js';
 import { planStackAction, type CurrentRuntime, type CurrentStack, type DesiredStack, type PlanInput, type RuntimeConfig } from '../core/plan.js';
 import { repositoryNameForStack, sanitizeRuntimeName, validateStackName } from '../core/runtime-name.js';
 import { parseTemplate, templateResources } from '../core/template.js';
@@ -115,7 +115,8 @@ export function validateSecretArn(arn: string | undefined, region: string): stri
 
 /**
  * The complete runtime configuration for the stack outputs and artifact: environment
- * `CLAUDE_CODE_USE_BEDROCK=1`, `AWS_REGION`, `ANTHROPIC_MODEL`, `OUTPUT_BUCKET_NAME`; network PUBLIC.
+ * `CLAUDE_CODE_USE_BEDROCK=1`, `AWS_REGION`, `ANTHROPIC_MODEL`, Claude Code's alias/background models
+ * pinned to the region's profiles (`modelPinEnvironment`), `OUTPUT_BUCKET_NAME`; network PUBLIC.
  * Container: the image `<repository>:<tag>`. Code: `s3://<bucket>/code/<tag>.zip` on NODE_22 with
  * entry point dist/main.js, workspaces on the managed session storage at /mnt/workspace, and the
  * variables the image's Dockerfile would otherwise set (`AGENT_ARTIFACT=code`, `WORKSPACE_ROOT`,
@@ -138,6 +139,7 @@ export function runtimeConfig(target: DeployTarget, outputs: Record<string, stri
       CLAUDE_CODE_USE_BEDROCK: '1',
       AWS_REGION: target.region,
       ANTHROPIC_MODEL: target.model,
+      ...modelPinEnvironment(target.region),
       OUTPUT_BUCKET_NAME: bucket,
       ...(target.gitTokenSecretArn && target.artifact === 'container' ? { GIT_TOKEN_SECRET_ARN: target.gitTokenSecretArn } : {}),
       // The server learns the persistence from here: workspaces on the mount, no per-invocation archive.

@@ -3,7 +3,7 @@
  * decides where the agent runs (local server, AgentCore, API Gateway); this module decides what
  * is sent: the payload, the runtime session id, and how progress reaches the caller.
  */
-import type { AgentResponse, InvocationPayload, ProgressEvent } from '../core/agent-protocol.js';
+import type { AgentResponse, InvocationPayload, ProgressEvent } from '@agentcore-claude/protocol';
 import { UsageError } from '../core/errors.js';
 import { newRuntimeSessionId, validateRuntimeSessionId } from '../core/runtime-session.js';
 import type { AgentTransport } from './transports/transport.js';

@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { CliError } from '../core/errors.js';
+import { detectLocalModelAccess } from '../core/model-access.js';
+import { modelPinEnvironment, resolveModelId } from '../core/model.js';
 
 export { LOCAL_WORKSPACE_ROOT } from '../core/local-defaults.js';
 
@@ -66,7 +68,7 @@ export async function startLocalServer(options: LocalServerOptions, readyTimeout
   let output = '';
   const child = execa(process.execPath, [entry], {
     // AGENT_ALLOW_FILE_REPOS=1: local development may name file:// repositories (container/src/payload.ts).
-    env: { ...options.env, PORT: String(options.port), HOST: options.host, WORKSPACE_ROOT: workspaceRoot, AGENT_ALLOW_FILE_REPOS: '1' },
+    env: { ...options.env, ...bedrockModels(options.env), PORT: String(options.port), HOST: options.host, WORKSPACE_ROOT: workspaceRoot, AGENT_ALLOW_FILE_REPOS: '1' },
     extendEnv: false,
     stdio: ['ignore', 'pipe', 'pipe'],
     all: true,
@@ -109,6 +111,18 @@ export async function startLocalServer(options: LocalServerOptions, readyTimeout
       await child;
     },
   };
+}
+
+/**
+ * On Amazon Bedrock, the models of the region (the protocol's table, as `deploy` configures a
+ * runtime): `ANTHROPIC_MODEL` (default or bare `anthropic.…` id resolved to the region's profile)
+ * and Claude Code's alias/background models pinned, so a local run in eu-central-1 never calls a
+ * `us.` profile. Empty for the Anthropic API. Pins already in `env` are kept.
+ */
+export function bedrockModels(env: NodeJS.ProcessEnv): Record<string, string> {
+  const access = detectLocalModelAccess(env);
+  if (access.kind !== 'bedrock') return {};
+  return { ANTHROPIC_MODEL: resolveModelId(access.region, access.model), ...modelPinEnvironment(access.region, env) };
 }
 
 /** The hint for a server that did not start, from its output. */

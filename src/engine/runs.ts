@@ -3,7 +3,7 @@
  * and keeps working in its runtime session (reporting `HealthyBusy`, so AgentCore keeps the
  * session alive up to its maximum lifetime); a status request in the same session reads its progress.
  */
-import { asyncStartSchema, STATUS_PAYLOAD, statusReplySchema, type AsyncStart, type StatusReply } from '../core/agent-protocol.js';
+import { asyncStartSchema, STATUS_PAYLOAD, statusReplySchema, type AsyncStart, type StatusReply } from '@agentcore-claude/protocol';
 import { CliError, UsageError } from '../core/errors.js';
 import { errorForStatus } from './transports/agent-stream.js';
 import { canCall, type AgentTransport, type JsonCallTransport } from './transports/transport.js';

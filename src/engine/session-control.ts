@@ -7,7 +7,7 @@ import { readRunStatusObject } from '../aws/session-objects.js';
 import { COMMAND_ACTION, runSessionCommand, STOP_ACTION, stopRuntimeSession, type CommandEnd, type CommandOutput } from '../aws/runtime-session.js';
 import { translateAwsError } from '../aws/aws-errors.js';
 import { awsErrorName } from '../aws/wait.js';
-import { EXPORT_PAYLOAD, exportReplySchema, runStateSchema, type ExportReply, type RunState, type StatusReply } from '../core/agent-protocol.js';
+import { EXPORT_PAYLOAD, exportReplySchema, runStateSchema, type ExportReply, type RunState, type StatusReply } from '@agentcore-claude/protocol';
 import { CliError, ExitCode, errorMessage } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import type { S3Client } from '@aws-sdk/client-s3';

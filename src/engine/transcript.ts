@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import type { AgentFile } from '../core/agent-protocol.js';
+import type { AgentFile } from '@agentcore-claude/protocol';
 import { CliError } from '../core/errors.js';
 import type { AwsClients } from '../aws/clients.js';
 

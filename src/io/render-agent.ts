@@ -2,7 +2,7 @@
  * Rendering of agent progress and replies for people, shared by every `invoke` transport.
  * Pure string builders; the command decides where they go (progress → stderr, result → stdout).
  */
-import type { AgentResponse, ProgressEvent } from '../core/agent-protocol.js';
+import type { AgentResponse, ProgressEvent } from '@agentcore-claude/protocol';
 
 /** One progress line for an event, or undefined for events not worth a line. */
 export function formatEvent(event: ProgressEvent): string | undefined {

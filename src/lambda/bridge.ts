@@ -14,7 +14,8 @@
  *
  * Responses (always JSON, always with CORS headers):
  * - the agent's JSON reply (200, or 500 with `is_error: true`);
- * - 400 `{error, details}`: missing body, invalid JSON, missing prompt, runtime session id too short;
+ * - 400 `{error, details}`: missing body, invalid JSON, missing prompt, a `session_id` outside AgentCore's
+ *   `runtimeSessionId` length (33–256);
  * - the agent's own 4xx/5xx when AgentCore reports that the runtime answered with an error
  *   (`RuntimeClientError`, "Received error (NNN) from runtime");
  * - 429 when AgentCore throttles, 502 for other AWS errors, 504 when the call runs out of time
@@ -25,6 +26,8 @@
  * loads the SDK the Lambda runtime ships. `deploy --with-api` zips it as `index.js` into the stack's
  * bucket (src/engine/bridge-package.ts); test/e2e/deploy-with-api.test.ts runs that zip in a
  * directory with no node_modules.
+ * Header names, the session id rule and SSE parsing come from `@agentcore-claude/protocol` (its
+ * zod-free modules).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -33,17 +36,18 @@ import {
   type InvokeAgentRuntimeCommandOutput,
 } from '@aws-sdk/client-bedrock-agentcore';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { API_KEY_HEADER, API_SESSION_HEADER } from '@agentcore-claude/protocol/headers';
+import { agentCoreSessionIdProblem } from '@agentcore-claude/protocol/session-id';
+import { lastSseResult } from '@agentcore-claude/protocol/sse';
+import type { HttpApiPayload } from '@agentcore-claude/protocol/payload';
 
 /** CORS headers on every response (the OPTIONS preflight is answered by API Gateway itself). */
 export const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'Content-Type,X-Api-Key',
+  'Access-Control-Allow-Headers': `Content-Type,${API_KEY_HEADER}`,
   'Access-Control-Allow-Methods': 'OPTIONS,POST',
-  'Access-Control-Expose-Headers': 'X-Runtime-Session-Id',
+  'Access-Control-Expose-Headers': API_SESSION_HEADER,
 };
-
-/** AgentCore's minimum `runtimeSessionId` length (InvokeAgentRuntime API constraint: 33–256). */
-const MIN_SESSION_ID = 33;
 
 /** The one call the bridge makes; a `BedrockAgentCoreClient` in Lambda, injectable for tests. */
 export interface AgentCoreSender {
@@ -85,7 +89,7 @@ export function createHandler(options: BridgeOptions): Handler {
       const body = (await output.response?.transformToString()) ?? '';
       const session = output.runtimeSessionId ?? runtimeSessionId;
       if (!output.contentType?.includes('text/event-stream')) return reply(output.statusCode ?? 200, body, session);
-      const result = lastResult(body);
+      const result = lastSseResult(body);
       if (!result) return json(502, { error: 'The agent stream ended without a result', details: body.slice(-500) });
       return reply(result.is_error ? 500 : 200, JSON.stringify(result), session);
     } catch (error) {
@@ -94,16 +98,7 @@ export function createHandler(options: BridgeOptions): Handler {
   };
 }
 
-interface BridgeRequest {
-  prompt: string;
-  permission_mode?: unknown;
-  allowed_tools?: unknown;
-  max_turns?: unknown;
-  model?: unknown;
-  session_id?: string;
-}
-
-function parseRequest(event: APIGatewayProxyEvent): BridgeRequest | { error: string; details: string } {
+function parseRequest(event: APIGatewayProxyEvent): HttpApiPayload | { error: string; details: string } {
   if (!event.body) return { error: 'Missing request body', details: 'Send a JSON object such as {"prompt": "Create a hello world app"}.' };
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   let body: Record<string, unknown>;
@@ -116,27 +111,9 @@ function parseRequest(event: APIGatewayProxyEvent): BridgeRequest | { error: str
     return { error: 'Missing prompt', details: '"prompt" must be a non-empty string.' };
   }
   const session = body.session_id;
-  if (session !== undefined && (typeof session !== 'string' || session.length < MIN_SESSION_ID)) {
-    return { error: 'Invalid session_id', details: `"session_id" must be a string of at least ${MIN_SESSION_ID} characters (AgentCore runtimeSessionId).` };
-  }
-  return body as unknown as BridgeRequest;
-}
-
-/** The last `result` event of an SSE body, without its `type`. */
-function lastResult(body: string): { is_error?: boolean } | undefined {
-  let result: { type?: string; is_error?: boolean } | undefined;
-  for (const frame of body.split(/\r?\n\r?\n/)) {
-    const data = frame.split(/\r?\n/).filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
-    try {
-      const event = data && JSON.parse(data);
-      if (event?.type === 'result') result = event;
-    } catch {
-      // not JSON: skip it
-    }
-  }
-  if (!result) return undefined;
-  const { type: _type, ...reply } = result;
-  return reply;
+  const problem = typeof session === 'string' ? agentCoreSessionIdProblem(session) : 'must be a string';
+  if (session !== undefined && problem) return { error: 'Invalid session_id', details: `"session_id" ${problem}.` };
+  return body as unknown as HttpApiPayload;
 }
 
 function awsError(error: Error & { $metadata?: { httpStatusCode?: number } }): APIGatewayProxyResult {
@@ -166,7 +143,7 @@ function json(statusCode: number, value: unknown): APIGatewayProxyResult {
 
 function reply(statusCode: number, body: string, sessionId?: string): APIGatewayProxyResult {
   const headers: Record<string, string> = { ...CORS_HEADERS, 'Content-Type': 'application/json' };
-  if (sessionId) headers['X-Runtime-Session-Id'] = sessionId;
+  if (sessionId) headers[API_SESSION_HEADER] = sessionId;
   return { statusCode, headers, body };
 }
 

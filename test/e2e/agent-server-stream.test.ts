@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentEventSchema, agentResponseSchema } from '../../src/core/agent-protocol.js';
+import { agentEventSchema, agentResponseSchema } from '@agentcore-claude/protocol';
 import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
 import { bash, startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel, type ScriptStep } from '../support/scripted-model.js';

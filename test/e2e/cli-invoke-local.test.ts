@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentResponseSchema } from '../../src/core/agent-protocol.js';
+import { agentResponseSchema } from '@agentcore-claude/protocol';
 import { CLI_BIN, requireBuilt, startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { freePort, waitForHttp } from '../support/ports.js';
 import { startScriptedModel, textTurn, toolTurn, workingDirectory, write, type ScriptedModel, type ScriptStep } from '../support/scripted-model.js';

@@ -136,6 +136,10 @@ describe('agentcore-claude deploy (built binary, moto_server, fake docker)', () 
         CLAUDE_CODE_USE_BEDROCK: '1',
         AWS_REGION: 'us-east-1',
         ANTHROPIC_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        ANTHROPIC_DEFAULT_HAIKU_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        ANTHROPIC_DEFAULT_SONNET_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-5-20251101-v1:0',
+        ANTHROPIC_SMALL_FAST_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
         OUTPUT_BUCKET_NAME: outputs.OutputBucketName,
       },
     });

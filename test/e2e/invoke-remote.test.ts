@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentResponseSchema } from '../../src/core/agent-protocol.js';
+import { agentResponseSchema } from '@agentcore-claude/protocol';
 import type { DeploymentState } from '../../src/core/state.js';
 import { requireBuilt, startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
 import { startDataPlane, type DataPlaneStandIn } from '../support/agentcore-dataplane.js';

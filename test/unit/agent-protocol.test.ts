@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAgentEvent, splitSseFrames, type AgentResponse } from '../../src/core/agent-protocol.js';
+import { parseAgentEvent, splitSseFrames, type AgentResponse } from '@agentcore-claude/protocol';
 import { detectLocalModelAccess } from '../../src/core/model-access.js';
 import { parsePermissionMode } from '../../src/core/permission-mode.js';
 import { newRuntimeSessionId, validateRuntimeSessionId } from '../../src/core/runtime-session.js';

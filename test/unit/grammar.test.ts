@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   baseRefProblem, hasLoneSurrogate, MAX_MODEL_CHARS, MAX_REF_CHARS, modelIdProblem, refNameProblem, repoUrlProblem, textProblem,
-} from '../../container/src/grammar.js';
-import { MAX_TOOL_ENTRY_CHARS, toolEntryProblem } from '../../container/src/tools.js';
+} from '../../packages/protocol/src/grammar.js';
+import { MAX_TOOL_ENTRY_CHARS, toolEntryProblem } from '../../packages/protocol/src/tools.js';
 import { prng } from '../support/hostile.js';
 
 

@@ -4,7 +4,7 @@
  * (401, 403) stops `invoke` at once.
  */
 import { describe, expect, it } from 'vitest';
-import { parseAgentEvent, type ProgressEvent } from '../../src/core/agent-protocol.js';
+import { parseAgentEvent, type ProgressEvent } from '@agentcore-claude/protocol';
 import { activityText, formatEvent, unfixableRetry } from '../../src/io/render-agent.js';
 
 const retry = (error_status: number | null, error?: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_TURNS, fileReposAllowed, MAX_PROMPT_CHARS, parseInvocationPayload, PayloadError } from '../../container/src/payload.js';
-import { DEFAULT_ALLOWED_TOOLS, isValidToolName } from '../../container/src/tools.js';
+import { DEFAULT_ALLOWED_TOOLS, isValidToolName } from '../../packages/protocol/src/tools.js';
 
 const parseAny = (body: unknown) => parseInvocationPayload(typeof body === 'string' ? body : JSON.stringify(body));
 const parse = (body: unknown) => {

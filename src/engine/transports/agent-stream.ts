@@ -9,7 +9,7 @@ import {
   splitSseFrames,
   type AgentResponse,
   type ProgressEvent,
-} from '../../core/agent-protocol.js';
+} from '@agentcore-claude/protocol';
 import { CliError, ExitCode, UsageError } from '../../core/errors.js';
 
 /**

@@ -3,7 +3,7 @@
  * ARN with qualifier `DEFAULT`, the runtime session id, `Accept: text/event-stream` so progress
  * arrives live. One deadline bounds the whole call, stream included (`invoke --timeout`).
  */
-import type { AgentResponse, InvocationPayload } from '../../core/agent-protocol.js';
+import type { AgentResponse, InvocationPayload } from '@agentcore-claude/protocol';
 import type { AwsClients } from '../../aws/clients.js';
 import { DEFAULT_INVOKE_TIMEOUT_MS, invokeAgentRuntime, translateInvokeError, type RuntimeInvocation } from '../../aws/invoke.js';
 import { interpretJsonReply, parseJsonBody, readAgentStream } from './agent-stream.js';

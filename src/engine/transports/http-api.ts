@@ -3,7 +3,7 @@
  * → InvokeAgentRuntime. The key is the one `api-key` saved. No progress events: API Gateway
  * answers once (and at most after its integration timeout, 29 s by default).
  */
-import type { AgentResponse, InvocationPayload } from '../../core/agent-protocol.js';
+import type { AgentResponse, InvocationPayload } from '@agentcore-claude/protocol';
 import { invokeHttpApi } from '../../aws/http-api.js';
 import { interpretJsonReply } from './agent-stream.js';
 import type { AgentTransport, TransportInvokeOptions } from './transport.js';

@@ -2,14 +2,12 @@
  * Transport to an agent server over plain HTTP (`agentcore-claude dev`, `invoke --local`): POST
  * `/invocations` with `Accept: text/event-stream` and the runtime session id header.
  */
-import type { AgentResponse, InvocationPayload } from '../../core/agent-protocol.js';
+import { SESSION_HEADER, type AgentResponse, type InvocationPayload } from '@agentcore-claude/protocol';
 import { CliError } from '../../core/errors.js';
 import { interpretJsonReply, readAgentStream } from './agent-stream.js';
 import { parseJsonBody } from './agent-stream.js';
 import type { JsonCall, JsonCallTransport, TransportCallOptions, TransportInvokeOptions } from './transport.js';
 
-/** The header AgentCore uses for the runtime session id; the agent server reads the same. */
-export const SESSION_HEADER = 'X-Amzn-Bedrock-AgentCore-Runtime-Session-Id';
 
 export class LocalHttpTransport implements JsonCallTransport {
   readonly target: string;

@@ -1,9 +1,9 @@
 /**
  * How `invoke` reaches an agent. One implementation per way in: the local agent server over HTTP
  * (local-http.ts), AgentCore InvokeAgentRuntime, the API Gateway endpoint. All speak the same
- * protocol (src/core/agent-protocol.ts) and report progress through `onEvent`.
+ * protocol (`@agentcore-claude/protocol`, packages/protocol) and report progress through `onEvent`.
  */
-import type { AgentResponse, InvocationPayload, ProgressEvent } from '../../core/agent-protocol.js';
+import type { AgentResponse, InvocationPayload, ProgressEvent } from '@agentcore-claude/protocol';
 
 export interface TransportInvokeOptions {
   /** Runtime session id (selects the agent's workspace). */
