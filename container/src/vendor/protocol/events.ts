@@ -6,11 +6,22 @@
  * a short summary of its input), `tool_result` (status of a tool call), `upload` (files about to
  * be uploaded), `restore` (the session was restored from S3 on this microVM: files, and when the
  * archive was refused as a whole its `refusal` code; `sanitized`: settings stripped of commands),
- * `retry` (a model API request failed and Claude Code retries it), then `result` (the JSON reply).
+ * `retry` (a model API request failed and Claude Code retries it), `usage` (tokens so far in this
+ * invocation, summed over its model responses as they stream; the cost in US dollars comes with
+ * `result` — the SDK reports cost only there), then `result` (the JSON reply).
  * Frames: sse.ts.
  */
 import { z } from 'zod';
 import { agentResponseSchema } from './reply.js';
+
+/** Tokens used so far (Anthropic Messages API `usage` names). */
+export const tokenUsageSchema = z.object({
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cache_read_input_tokens: z.number(),
+  cache_creation_input_tokens: z.number(),
+});
+export type TokenUsage = z.infer<typeof tokenUsageSchema>;
 
 export const agentEventSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('start'), runtime_session_id: z.string(), invocation_id: z.string(), workspace: z.string() }),
@@ -33,13 +44,14 @@ export const agentEventSchema = z.discriminatedUnion('type', [
     error_status: z.number().nullable(),
     error: z.string().optional(),
   }),
+  z.looseObject({ type: z.literal('usage'), ...tokenUsageSchema.shape }),
   agentResponseSchema.extend({ type: z.literal('result') }),
 ]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 export type ProgressEvent = Exclude<AgentEvent, { type: 'result' }>;
 
 /** The event types of this protocol; others (from newer servers) are skipped by {@link parseAgentEvent}. */
-export const AGENT_EVENT_TYPES: readonly AgentEvent['type'][] = ['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'restore', 'retry', 'result'];
+export const AGENT_EVENT_TYPES: readonly AgentEvent['type'][] = ['start', 'init', 'text', 'tool_use', 'tool_result', 'upload', 'restore', 'retry', 'usage', 'result'];
 
 /**
  * Parse one SSE `data:` payload. Returns undefined for an event type this protocol does not know.

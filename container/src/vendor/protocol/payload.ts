@@ -16,13 +16,16 @@
  * ARN, see `modelIdProblem`), `async` (boolean: reply at once with `status: "running"` and keep
  * working), `repo` (`https://` URL; `file://` only with `allowFileRepos`, see
  * `repoUrlProblem`) + optional `branch` (Git branch name, `refNameProblem`) / `base` (branch name
- * or commit SHA, `baseRefProblem`): work on a clone of that Git repository. Unknown fields are
- * ignored so newer clients can talk to older servers.
+ * or commit SHA, `baseRefProblem`): work on a clone of that Git repository. `max_budget_usd`
+ * (number > 0, at most {@link MAX_BUDGET_USD_LIMIT}): the Agent SDK's `maxBudgetUsd`, the run stops
+ * with subtype `error_max_budget_usd` once its estimated cost passes it (default: the server's
+ * `MAX_BUDGET_USD`, else none). Unknown fields are ignored so newer clients can talk to older servers.
  *
  * Every refusal is a {@link PayloadError} (400) whose `details.issues` lists `{field, message}`:
  * the field (`(payload)` for the body as a whole, `allowed_tools.<i>` for one entry) and the rule.
  *
- * `{"action": "status"}` (either form) asks for the session's latest run instead (no prompt).
+ * `{"action": "status"}` (either form) asks for the session's latest run instead (no prompt);
+ * `{"action": "export"}` writes the session's archive to S3 (no prompt).
  */
 import { z } from 'zod';
 import { baseRefProblem, modelIdProblem, refNameProblem, repoUrlProblem, textProblem } from './grammar.js';
@@ -38,6 +41,8 @@ export interface InvocationPayload {
   permission_mode?: string;
   allowed_tools?: string[] | string;
   max_turns?: number;
+  /** Stop once the run's estimated cost passes this many US dollars (SDK maxBudgetUsd; > 0, at most {@link MAX_BUDGET_USD_LIMIT}). */
+  max_budget_usd?: number;
   model?: string;
   /** Reply at once with `status: "running"`; follow with a status request. */
   async?: boolean;
@@ -49,6 +54,10 @@ export interface InvocationPayload {
 
 /** The payload asking for a session's latest run. */
 export const STATUS_PAYLOAD = { action: 'status' } as const;
+/** The payload asking the agent to write the session's archive to S3 now (`sessions export`). */
+export const EXPORT_PAYLOAD = { action: 'export' } as const;
+/** The actions a payload may name instead of a prompt. */
+export const PAYLOAD_ACTIONS = ['status', 'export'] as const;
 
 /** Body of the HTTP API's `POST /invoke` (the Lambda bridge): the payload fields plus `session_id`. */
 export interface HttpApiPayload extends Pick<InvocationPayload, 'prompt' | 'permission_mode' | 'allowed_tools' | 'max_turns' | 'model'> {
@@ -64,6 +73,8 @@ export interface RepoSpec {
 }
 export const DEFAULT_MAX_TURNS = 50;
 export const MAX_TURNS_LIMIT = 1000;
+/** Largest accepted `max_budget_usd` (US dollars): a typo guard, not a policy. */
+export const MAX_BUDGET_USD_LIMIT = 10_000;
 /** Longest accepted prompt (characters); the body limit applies too. */
 export const MAX_PROMPT_CHARS = 200_000;
 
@@ -75,6 +86,8 @@ export interface InvocationRequest {
   allowedTools: string[];
   maxTurns: number;
   model?: string;
+  /** Stop the run once its estimated cost passes this many US dollars (SDK `maxBudgetUsd`); absent → the server's default. */
+  maxBudgetUsd?: number;
   /** Reply at once (`202`, `status: "running"`) and run in the background. */
   async: boolean;
   /** Work on a clone of this repository (see git-workspace.ts). */
@@ -84,6 +97,11 @@ export interface InvocationRequest {
 /** `{"action":"status"}`: report the session's latest run. */
 export interface StatusRequest {
   action: 'status';
+}
+
+/** `{"action":"export"}`: write the session's archive to S3 now (`agentcore-claude sessions export`). */
+export interface ExportRequest {
+  action: 'export';
 }
 
 /** A payload the server refuses: answered as HTTP `status` with `{error, details}`. */
@@ -117,6 +135,12 @@ const modeSchema = z
   .string({ error: 'must be a string' })
   .transform((value) => (Object.hasOwn(PERMISSION_MODE_ALIASES, value) ? PERMISSION_MODE_ALIASES[value] : value) as string)
   .pipe(z.enum(PERMISSION_MODES, { error: `must be one of ${PERMISSION_MODE_VALUES.join(', ')}` }));
+
+/** A budget in US dollars: a finite number > 0 and at most {@link MAX_BUDGET_USD_LIMIT}. */
+export const budgetSchema = z
+  .number({ error: 'must be a number (US dollars)' })
+  .refine((n) => Number.isFinite(n) && n > 0, 'must be greater than 0')
+  .refine((n) => n <= MAX_BUDGET_USD_LIMIT, `must be at most ${MAX_BUDGET_USD_LIMIT}`);
 
 /** Longest comma-separated `allowed_tools` string. */
 const MAX_TOOLS_STRING_CHARS = MAX_ALLOWED_TOOLS * (MAX_TOOL_ENTRY_CHARS + 2);
@@ -194,6 +218,7 @@ function fieldsSchema(options: ParseOptions) {
       .max(MAX_TURNS_LIMIT, `must be at most ${MAX_TURNS_LIMIT}`)
       .optional(),
     model: grammarString(modelIdProblem).optional(),
+    max_budget_usd: budgetSchema.optional(),
     async: z.boolean({ error: 'must be true or false' }).optional(),
     repo: grammarString((url) => repoUrlProblem(url, options)).optional(),
     branch: grammarString(refNameProblem).optional(),
@@ -210,7 +235,7 @@ const schemas = new Map<boolean, ReturnType<typeof fieldsSchema>>();
  *   non-object, a missing/empty/non-string prompt, wrong field types, a value outside its grammar,
  *   an unknown permission mode, or unknown tool names (details also list `unknown_tools` and `valid_tools`).
  */
-export function parseInvocationPayload(body: string, options: ParseOptions): InvocationRequest | StatusRequest {
+export function parseInvocationPayload(body: string, options: ParseOptions): InvocationRequest | StatusRequest | ExportRequest {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -227,10 +252,11 @@ export function parseInvocationPayload(body: string, options: ParseOptions): Inv
   }
   if (Object.hasOwn(fields, 'action') && fields.action !== undefined) {
     if (fields.action === 'status') return { action: 'status' };
+    if (fields.action === 'export') return { action: 'export' };
     throw new PayloadError('Unknown action', {
       received: typeof fields.action === 'string' ? fields.action.slice(0, 64) : typeOf(fields.action),
-      valid_actions: ['status'],
-      issues: [{ field: 'action', message: 'must be "status" (or absent, to invoke the agent)' }],
+      valid_actions: [...PAYLOAD_ACTIONS],
+      issues: [{ field: 'action', message: 'must be "status" or "export" (or absent, to invoke the agent)' }],
     });
   }
   let schema = schemas.get(options.allowFileRepos);
@@ -263,6 +289,7 @@ export function parseInvocationPayload(body: string, options: ParseOptions): Inv
     allowedTools,
     maxTurns: data.max_turns ?? DEFAULT_MAX_TURNS,
     model: data.model,
+    ...(data.max_budget_usd !== undefined ? { maxBudgetUsd: data.max_budget_usd } : {}),
     async: data.async ?? false,
     repo: data.repo ? { repo: data.repo, branch: data.branch, base: data.base } : undefined,
   };

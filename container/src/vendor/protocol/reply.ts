@@ -38,6 +38,8 @@ export const replySessionSchema = z.looseObject({
   num_turns: z.number(),
   total_cost_usd: z.number(),
   usage: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** The run's budget in US dollars (payload `max_budget_usd`, else the server's `MAX_BUDGET_USD`); null: none. */
+  max_budget_usd: z.number().nullable().optional(),
 });
 export type ReplySession = z.infer<typeof replySessionSchema>;
 
@@ -62,7 +64,11 @@ export type RepoWork = z.infer<typeof repoWorkSchema>;
  * status then carries the final value.
  */
 export const sessionSavedSchema = z.union([
-  z.looseObject({ saved: z.literal(true), file_count: z.number() }),
+  /**
+   * `storage: 'session-storage'`: the files stay on AgentCore managed session storage and only the
+   * session's record was written; `archive_key`: the S3 key of the archive's base.
+   */
+  z.looseObject({ saved: z.literal(true), file_count: z.number(), storage: z.literal('session-storage').optional(), archive_key: z.string().optional() }),
   z.looseObject({ saved: z.literal(false), error: z.string() }),
   z.looseObject({ saved: z.literal('pending') }),
 ]);
@@ -77,7 +83,7 @@ export const agentResponseSchema = z.looseObject({
   /** The agent's final text (or the error message when it failed). */
   result: z.string(),
   is_error: z.boolean(),
-  /** The SDK result subtype (`success`, `error_max_turns`, …) or `error_process`, `error_aborted`, `error_no_model_access`, `error_internal`. */
+  /** The SDK result subtype (`success`, `error_max_turns`, `error_max_budget_usd`, …) or `error_process`, `error_aborted`, `error_no_model_access`, `error_internal`. */
   subtype: z.string().optional(),
   /** On failure: what failed, and details such as the Claude Code process's stderr tail. */
   error: z.string().optional(),
@@ -101,3 +107,16 @@ export type AsyncStart = z.infer<typeof asyncStartSchema>;
 /** Body of a refused request (4xx): what is wrong, and details (e.g. `issues`, the valid tool names). */
 export const agentErrorBodySchema = z.looseObject({ error: z.string(), details: z.unknown().optional() });
 export type AgentErrorBody = z.infer<typeof agentErrorBodySchema>;
+
+/** The reply to `{"action":"export"}` (`sessions export`): whether the archive was written, and where. */
+export const exportReplySchema = z.looseObject({
+  runtime_session_id: z.string(),
+  exported: z.boolean(),
+  file_count: z.number().optional(),
+  archive_key: z.string().optional(),
+  /** What went wrong writing it. */
+  error: z.string().optional(),
+  /** Why there was nothing to export (e.g. the session storage was reset and never exported). */
+  reason: z.string().optional(),
+});
+export type ExportReply = z.infer<typeof exportReplySchema>;

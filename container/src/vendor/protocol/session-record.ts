@@ -47,6 +47,14 @@ export const sessionRecordSchema = z.object({
   first_prompt: z.string(),
   last_prompt: z.string(),
   invocations: z.number(),
+  /** Estimated cost of the session's invocations, summed (US dollars; SDK `total_cost_usd` of each). */
+  total_cost_usd: z.number().optional(),
+  /**
+   * Where the session's files live between invocations: `s3` (the archive, saved after every
+   * invocation) or `session-storage` (AgentCore managed session storage; the archive, if any, is the
+   * last `sessions export`).
+   */
+  storage: z.enum(['s3', 'session-storage']).optional(),
   /** The archive chain (absent in records written before incremental saves: base only). */
   archive: archiveManifestSchema.optional(),
   /** Files the last save left out, at most 50 listed; `skipped_count` is the total. */
@@ -60,6 +68,6 @@ export type SessionRecord = z.infer<typeof sessionRecordSchema>;
  * (`last_prompt` and `invocations` are absent in the oldest records).
  */
 export const sessionSummarySchema = sessionRecordSchema
-  .pick({ runtime_session_id: true, claude_session_id: true, created_at: true, updated_at: true, file_count: true, first_prompt: true, last_prompt: true, invocations: true })
+  .pick({ runtime_session_id: true, claude_session_id: true, created_at: true, updated_at: true, file_count: true, first_prompt: true, last_prompt: true, invocations: true, total_cost_usd: true, storage: true })
   .partial({ last_prompt: true, invocations: true });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
