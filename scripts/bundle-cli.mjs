@@ -11,6 +11,26 @@ import { build } from 'esbuild';
 // Chunk names change with their content: no stale chunk may stay behind.
 rmSync('dist/bundle', { recursive: true, force: true });
 
+/**
+ * `import { X } from '@aws-sdk/client-…'` of a CommonJS package makes Node's ESM loader scan the
+ * package's whole index for its export names (cjs-module-lexer): ~40 ms of CPU per client package
+ * (measured: `import` 0.14 s vs `require` 0.10 s of user time for client-cloudformation). This
+ * plugin turns each such import into a `require()` of the package, still external (loaded from
+ * node_modules), so the SDK is loaded as CommonJS without the scan.
+ */
+const requireSdkPackages = {
+  name: 'require-aws-sdk',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\// }, (args) =>
+      args.namespace === 'require-aws-sdk' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-aws-sdk' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'require-aws-sdk' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: { main: 'src/cli/main.ts' },
   outdir: 'dist/bundle',
@@ -25,6 +45,7 @@ await build({
   chunkNames: 'chunk-[hash]',
   // Bundled CommonJS packages call require() for Node built-ins; ESM has no require.
   banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+  plugins: [requireSdkPackages],
   legalComments: 'none',
   logLevel: 'warning',
 });
