@@ -43,9 +43,11 @@ export interface RawRoute {
   signingService: string;
 }
 
-/** How many objects went each way (for tests and benchmarks). */
+/** How objects were fetched (for tests and benchmarks). */
 export interface GetCounts {
+  /** Objects delivered by a plain GET. */
   raw: number;
+  /** GetObject calls made (the fallback included, whether it succeeded or not). */
   sdk: number;
 }
 
@@ -162,9 +164,8 @@ export class ObjectGetter {
   }
 
   private async viaSdk(key: string, path: string, signal: AbortSignal | undefined): Promise<number> {
-    const bytes = await downloadToFile(this.s3, this.bucket, key, path, signal);
     this.counts.sdk += 1;
-    return bytes;
+    return downloadToFile(this.s3, this.bucket, key, path, signal);
   }
 
   private async viaGet(route: RawRoute, key: string, path: string, signal?: AbortSignal): Promise<number> {
