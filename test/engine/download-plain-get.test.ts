@@ -54,7 +54,7 @@ const ODD_FILES: Record<string, string> = {
   'brackets[]{}^`|"<>.txt': 'others',
 };
 const GUARDED_FILES: Record<string, string> = { 'a.txt': 'a', 'denied.txt': 'secret', 'b.txt': 'b', 'c.txt': 'c' };
-const inSession = (session: string, files: Record<string, string>) => Object.entries(files).map(([path, body]) => [`outputs/${session}/${path}`, body]);
+const inSession = (session: string, files: Record<string, string>): Array<[string, string]> => Object.entries(files).map(([path, body]) => [`outputs/${session}/${path}`, body] as [string, string]);
 const objects = Object.fromEntries([...inSession(SIGNED, SIGNED_FILES), ...inSession(GUARDED, GUARDED_FILES)]);
 /** The requests made before moto starts checking: CreateUser, CreateAccessKey, PutUserPolicy, CreateBucket, one PutObject per object, one listing. */
 const UNCHECKED = 4 + Object.keys(objects).length + 1;
