@@ -63,6 +63,46 @@ async function listing(s3: S3Client, bucket: string, prefix: string, delimiter?:
   return { folders, objects };
 }
 
+/** An HTTP request as the SDK hands it to its HTTP handler (the parts read from it). */
+export interface SentRequest {
+  protocol?: string;
+  hostname?: string;
+  port?: number;
+  path?: string;
+  query?: Record<string, string | string[] | null>;
+  headers?: Record<string, string>;
+}
+
+/** Thrown inside the middleware stack to stop a request that was only built, not to be sent. */
+class BuiltOnly extends Error {
+  constructor(readonly request: SentRequest) {
+    super('built, not sent');
+  }
+}
+
+/**
+ * The GetObject request for `key` exactly as the SDK would send it (endpoint resolved, headers set,
+ * signed), without sending it: a middleware at the innermost place of the stack, just before the
+ * HTTP handler, captures the request and stops there. Credentials are resolved as for a real call.
+ * @throws the SDK's error when the request cannot be built (e.g. no credentials).
+ */
+export async function builtGetObjectRequest(s3: S3Client, bucket: string, key: string): Promise<SentRequest> {
+  const command = new GetObjectCommand({ Bucket: bucket, Key: key });
+  command.middlewareStack.add(
+    () => async (args) => {
+      throw new BuiltOnly(args.request as SentRequest);
+    },
+    { step: 'deserialize', name: 'agentcoreClaudeBuildOnly', priority: 'low' },
+  );
+  try {
+    await s3.send(command);
+  } catch (error) {
+    if (error instanceof BuiltOnly) return error.request;
+    throw error;
+  }
+  throw new Error('GetObject was sent although it was only to be built');
+}
+
 /**
  * Stream object `key` into the file `path` (created or truncated).
  * @returns the number of bytes written.

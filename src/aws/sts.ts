@@ -57,11 +57,25 @@ export function credentialError(error: unknown, action: string, profile?: string
   return undefined;
 }
 
+/** One GetCallerIdentity per AwsClients (the identity of a set of credentials does not change). */
+const identities = new WeakMap<AwsClients, Promise<CallerIdentity>>();
+
 /**
- * The caller's account and ARN (STS GetCallerIdentity).
+ * The caller's account and ARN (STS GetCallerIdentity), asked once per `clients`: the account
+ * guard of a command and the command itself share the answer. A failure is not remembered.
  * @throws CliError: no/expired/invalid credentials or access denied, each with its own message.
  */
-export async function callerIdentity(clients: AwsClients): Promise<CallerIdentity> {
+export function callerIdentity(clients: AwsClients): Promise<CallerIdentity> {
+  let pending = identities.get(clients);
+  if (!pending) {
+    pending = askCallerIdentity(clients);
+    identities.set(clients, pending);
+    pending.catch(() => identities.delete(clients));
+  }
+  return pending;
+}
+
+async function askCallerIdentity(clients: AwsClients): Promise<CallerIdentity> {
   try {
     const out = await clients.sts().send(new GetCallerIdentityCommand({}));
     return { account: out.Account ?? '', arn: out.Arn ?? '' };

@@ -78,6 +78,10 @@ export function deployCommand(): Command {
     ['agentcore-claude deploy --build codebuild', 'no Docker: the image is built and pushed by CodeBuild in your account'],
   ]);
   return command.action(async (flags: DeployFlags) => {
+    // The engine (four AWS SDK clients, the plan, the template) loads while the context reads the
+    // state and checks the account: its loading overlaps that network round trip.
+    const engine = import('../engine/deploy.js');
+    engine.catch(() => undefined);
     const { createContext, requireRegion } = await import('./context.js');
     const ctx = await createContext({
       name: flags.name,
@@ -118,9 +122,9 @@ export function deployCommand(): Command {
       abort: () => process.exit(ExitCode.Interrupted),
     });
     try {
-      // Loaded when the command runs: the engine pulls in four AWS SDK clients, and every other
-      // command's startup would pay for them.
-      const { deploy } = await import('../engine/deploy.js');
+      // Loaded when the command runs (above): the engine pulls in four AWS SDK clients, and every
+      // other command's startup would pay for them.
+      const { deploy } = await engine;
       const httpApi = ctx.config.withApi ? await import('../engine/http-api.js') : undefined;
       const result = await deploy(
         { io: ctx.io, config: ctx.config, region, aws: ctx.aws, statePath: ctx.statePath, state: ctx.state },

@@ -50,7 +50,7 @@ export function downloadCommand(): Command {
       }
       const options = { out: flags.out, latest: flags.latest, sessions: flags.session, all: flags.all, concurrency: flags.concurrency };
       const chosen = await engine.chooseSessions(ctx, sessions, options);
-      const { exitCode, ...summary } = await engine.downloadSessions(ctx, bucket, chosen, orphans, options);
+      const { exitCode, gets: _gets, ...summary } = await engine.downloadSessions(ctx, bucket, chosen, orphans, options);
       if (json) ctx.io.result(summary);
       else {
         const { formatBytes } = await import('../core/sessions.js');

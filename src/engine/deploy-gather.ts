@@ -22,7 +22,6 @@ import { repositoryNameForStack, sanitizeRuntimeName, validateStackName } from '
 import { parseTemplate, templateResources } from '../core/template.js';
 import { BUILD_MODES, DEFAULT_BUILD_MODE, type BuildMode } from '../core/codebuild.js';
 import { buildContextTag } from '../io/build-context.js';
-import { codeTagOf } from './code-package.js';
 
 /** What deploy wants, resolved and validated before any AWS call. */
 export interface DeployTarget {
@@ -189,7 +188,9 @@ export async function gatherDeploy(
   poll: PollOptions,
 ): Promise<Gathered> {
   const code = target.artifact === 'code';
-  const [templateBody, imageTag] = await Promise.all([readFile(sources.templatePath, 'utf8'), code ? codeTagOf(sources.contextDir) : buildContextTag(sources.contextDir)]);
+  // The code packager (execa, yazl) is loaded only for a code artifact.
+  const tagOf = code ? (await import('./code-package.js')).codeTagOf : buildContextTag;
+  const [templateBody, imageTag] = await Promise.all([readFile(sources.templatePath, 'utf8'), tagOf(sources.contextDir)]);
   const desired: DesiredStack = {
     name: target.stackName,
     templateBody,
@@ -202,12 +203,15 @@ export async function gatherDeploy(
       ...sources.stackParameters,
     },
   };
+  // The runtime lookup does not need the stack: it goes out alongside the stack's reads.
+  const runtimeLookup = findRuntimeByName(clients, target.runtimeName).then((found) => (found ? getRuntime(clients, found.id) : undefined));
+  runtimeLookup.catch(() => undefined);
   const described = await describeStack(clients, target.stackName);
   let current: CurrentStack | undefined = described;
   if (described && !described.status.endsWith('_IN_PROGRESS') && described.status !== 'ROLLBACK_COMPLETE') {
     current = { ...described, templateBody: await readTemplateBody(clients, target.stackName) };
   }
-  // Throws for stacks deploy cannot act on, before anything else is read.
+  // Throws for stacks deploy cannot act on, before anything else is read (but the runtime lookup).
   const stackAction = planStackAction(current, desired).action;
   const bucket = code ? current?.outputs.OutputBucketName : undefined;
   const [codeExists, repository, runtime, changeSet] = await Promise.all([
@@ -215,7 +219,7 @@ export async function gatherDeploy(
     !code && current?.outputs.EcrRepositoryUri && current.outputs.EcrRepositoryName
       ? imageTagExists(clients, current.outputs.EcrRepositoryName, imageTag).then((hasTag) => ({ uri: current!.outputs.EcrRepositoryUri!, hasTag }))
       : undefined,
-    findRuntimeByName(clients, target.runtimeName).then((found) => (found ? getRuntime(clients, found.id) : undefined)),
+    runtimeLookup,
     stackAction === 'update' ? createUpdateChangeSet(clients, desired, poll) : undefined,
   ]);
   const apiEnabled = (desired.parameters.EnableApi ?? current?.parameters.EnableApi) === 'true';
@@ -237,7 +241,8 @@ export async function gatherDeploy(
         current,
         desired,
         changes: changeSet === undefined ? undefined : changeSet === 'no-changes' ? [] : changeSet.changes,
-        resources: templateResources(parseTemplate(templateBody), [...(apiEnabled ? [] : ['CreateApi']), ...(imageBuildEnabled ? [] : ['CreateImageBuild'])]),
+        // Listed in the plan of a create only; parsing the template is the slowest part of a no-op.
+        resources: stackAction === 'create' || stackAction === 'recreate' ? templateResources(parseTemplate(templateBody), [...(apiEnabled ? [] : ['CreateApi']), ...(imageBuildEnabled ? [] : ['CreateImageBuild'])]) : [],
       },
       repository,
       runtime: { current: runtime, desired: current ? runtimeConfig(keepRuntimeChoices(target, runtime), current.outputs, imageTag) : undefined },

@@ -2,8 +2,10 @@
  * The local `docker` client, driven with execa: availability checks, registry login with the
  * password on stdin, and the ARM64 build + push with streamed output.
  */
-import { execa } from 'execa';
 import { CliError, errorMessage } from '../core/errors.js';
+
+/** execa, loaded when docker is first run (a deploy that builds nothing never loads it). */
+const loadExeca = async () => (await import('execa')).execa;
 
 /** AgentCore Runtime runs ARM64 containers only. */
 export const PLATFORM = 'linux/arm64';
@@ -21,6 +23,7 @@ const TAIL_LINES = 30;
  * @throws CliError (exit 3) saying what to install or configure, and naming `--build codebuild` and `--artifact code`.
  */
 export async function checkDocker(): Promise<void> {
+  const execa = await loadExeca();
   const version = await execa('docker', ['--version'], { reject: false });
   if (version.failed && (version as { code?: string }).code === 'ENOENT') {
     throw new CliError('docker is not installed (needed to build the agent image).', {
@@ -52,6 +55,7 @@ export async function checkDocker(): Promise<void> {
 
 /** `docker login --username <user> --password-stdin <registry>`, the password on stdin. @throws CliError. */
 export async function dockerLogin(login: { username: string; password: string; registry: string }): Promise<void> {
+  const execa = await loadExeca();
   const result = await execa('docker', ['login', '--username', login.username, '--password-stdin', login.registry], {
     input: login.password,
     reject: false,
@@ -72,6 +76,7 @@ export async function dockerLogin(login: { username: string; password: string; r
  * @throws CliError (exit 3, code `BUILD_FAILED`) with the build's last 30 lines.
  */
 export async function buildAndPush(image: string, contextDir: string, onLine: (line: string) => void): Promise<void> {
+  const execa = await loadExeca();
   const tail: string[] = [];
   const child = execa('docker', ['buildx', 'build', '--platform', PLATFORM, '--provenance=false', '-t', image, '--push', contextDir], { reject: false, all: true, buffer: false });
   try {

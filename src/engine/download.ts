@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { lstat, mkdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { downloadToFile, listFolders, listObjects } from '../aws/s3.js';
+import { listFolders, listObjects } from '../aws/s3.js';
+import { ObjectGetter, type GetCounts } from '../aws/s3-get.js';
 import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
 import { isInside, localPathFor, OUTPUTS_PREFIX, unsafeSegmentReason } from '../core/output-keys.js';
 import { formatBytes, groupSessions, selectSessions, sessionTimestamp, type OutputSession, type RefusedKey, type SessionFile } from '../core/sessions.js';
@@ -27,6 +28,11 @@ export interface DownloadOptions {
   sessions?: string[];
   all?: boolean;
   concurrency?: number;
+  /**
+   * Fetch objects with signed plain GETs after the first GetObject (default true; see
+   * aws/s3-get.ts); false: GetObject for every object.
+   */
+  plainGets?: boolean;
 }
 
 export interface SessionSummary {
@@ -153,7 +159,7 @@ export async function downloadSessions(
   chosen: OutputSession[],
   orphans: RefusedKey[],
   options: DownloadOptions,
-): Promise<DownloadSummary & { exitCode: ExitCode }> {
+): Promise<DownloadSummary & { exitCode: ExitCode; gets: GetCounts }> {
   const out = resolve(ctx.cwd, options.out ?? 'outputs');
   const summary: DownloadSummary = {
     bucket,
@@ -167,9 +173,9 @@ export async function downloadSessions(
   };
   for (const r of summary.refused) ctx.io.warn(`refused object key ${JSON.stringify(r.key)}: ${r.reason}`);
   const jobs = chosen.flatMap((s) => s.files.map((file) => ({ session: s.name, file })));
-  if (jobs.length > 0) await runJobs(ctx, bucket, out, jobs, summary, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const gets = jobs.length > 0 ? await runJobs(ctx, bucket, out, jobs, summary, options.concurrency ?? DEFAULT_CONCURRENCY, options.plainGets ?? true) : { raw: 0, sdk: 0 };
   const partial = summary.refused.length > 0 || summary.failed.length > 0;
-  return { ...summary, exitCode: partial ? ExitCode.Partial : ExitCode.Success };
+  return { ...summary, exitCode: partial ? ExitCode.Partial : ExitCode.Success, gets };
 }
 
 interface Job {
@@ -177,7 +183,8 @@ interface Job {
   file: SessionFile;
 }
 
-async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[], summary: DownloadSummary, concurrency: number) {
+/** @returns how many objects came by plain GET and by GetObject. */
+async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[], summary: DownloadSummary, concurrency: number, plainGets: boolean): Promise<GetCounts> {
   let realOut: string;
   try {
     await mkdir(out, { recursive: true });
@@ -194,7 +201,9 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
   setMaxListeners(0, controller.signal);
   const temps = new Set<string>();
   const checkedDirs = new Map<string, Promise<void>>();
-  const s3 = ctx.aws().s3();
+  const workers = Math.max(1, Math.min(concurrency, jobs.length));
+  // Created on the first file to fetch: an unchanged re-run never loads the S3 client for it.
+  let getter: ObjectGetter | undefined;
   const totalBytes = jobs.reduce((n, j) => n + j.file.size, 0);
   let done = 0;
   let doneBytes = 0;
@@ -238,7 +247,8 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
     const temp = join(dirname(path), `.agentcore-${randomBytes(6).toString('hex')}.part`);
     temps.add(temp);
     try {
-      const bytes = await downloadToFile(s3, bucket, file.key, temp, controller.signal);
+      getter ??= new ObjectGetter(ctx.aws().s3(), bucket, workers, plainGets);
+      const bytes = await getter.download(file.key, temp, file.size, controller.signal);
       if (bytes !== file.size) throw new Error(`got ${bytes} bytes, expected ${file.size}`);
       await rename(temp, path);
       temps.delete(temp);
@@ -272,8 +282,9 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, worker));
+    await Promise.all(Array.from({ length: workers }, worker));
   } finally {
+    getter?.close();
     process.removeListener('SIGINT', onSigint);
     await Promise.all([...temps].map((t) => unlink(t).catch(() => undefined)));
     progress?.stop();
@@ -288,6 +299,7 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
       code: 'INTERRUPTED',
     });
   }
+  return getter?.counts ?? { raw: 0, sdk: 0 };
 }
 
 class RefusedError extends Error {}

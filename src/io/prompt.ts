@@ -5,7 +5,6 @@
  * they never wait for input: they return the fallback given by the caller, or throw a
  * {@link UsageError} naming the flag that answers the question up front.
  */
-import { checkbox, confirm } from '@inquirer/prompts';
 import { UsageError } from '../core/errors.js';
 import type { IoHost } from './host.js';
 
@@ -27,6 +26,8 @@ export async function askConfirm(io: IoHost, message: string, options: ConfirmOp
       code: 'CONFIRMATION_REQUIRED',
     });
   }
+  // @inquirer is loaded only when a question is really asked (start-up time, issue 10).
+  const { confirm } = await import('@inquirer/prompts');
   return confirm({ message, default: options.default ?? false }, { output: process.stderr });
 }
 
@@ -52,6 +53,7 @@ export async function askChoices<T>(
       code: 'SELECTION_REQUIRED',
     });
   }
+  const { checkbox } = await import('@inquirer/prompts');
   return checkbox(
     { message, choices, required: true, pageSize: 15 },
     { output: process.stderr },

@@ -161,7 +161,7 @@ describe('derived names', () => {
     expect(ok.exitCode, ok.stderr).toBe(0);
     const bad = await cli(['deploy', '--dry-run', '--name', 'beta', '--timeout', 'soon'], project);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('--timeout must be a duration like 900, 15m or 1h30m, got "soon"');
+    expect(bad.stderr).toContain('error [BAD_DURATION]: --timeout must be a duration like 90s, 15m, 1h30m, 2d, or seconds: 900, got "soon".');
   });
 
   it('deploy shows the runtime, stack and repository names derived from "Über-Agent" and "9lives"', async () => {

@@ -20,7 +20,11 @@ export function motoCommand(): string {
   return process.env.MOTO_SERVER ?? 'moto_server';
 }
 
-export async function startMoto(): Promise<Moto> {
+/**
+ * @param options.env extra environment for moto_server, e.g. `INITIAL_NO_AUTH_ACTION_COUNT` (moto
+ *   checks SigV4 signatures and IAM policies after that many requests).
+ */
+export async function startMoto(options: { env?: Record<string, string> } = {}): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   let child: ResultPromise;
@@ -28,6 +32,7 @@ export async function startMoto(): Promise<Moto> {
     child = execa(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], {
       stdio: 'ignore',
       reject: false,
+      env: options.env,
       cleanup: true,
     });
   } catch (error) {
