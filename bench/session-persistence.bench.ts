@@ -52,6 +52,7 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
 const ms = (n: number): string => `${n.toFixed(0)} ms`;
+const signedMs = (n: number): string => `${n >= 0 ? '+' : '−'}${ms(Math.abs(n))}`;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** 10,000 small source-like files in 100 directories. */
@@ -150,7 +151,7 @@ try {
   const storage = modes['session-storage'];
   const off = modes.off;
   if (storage.keys.join() !== '.json') throw new Error(`session storage wrote more than the record: ${storage.keys.join(', ')}`);
-  const ratio = (f: ModeFigures, kind: 'reply' | 'durable'): string => `ratio ${(median(f[kind].big) / median(f[kind].empty)).toFixed(2)}x, +${ms(median(f[kind].big) - median(f[kind].empty))}`;
+  const ratio = (f: ModeFigures, kind: 'reply' | 'durable'): string => `ratio ${(median(f[kind].big) / median(f[kind].empty)).toFixed(2)}x, ${signedMs(median(f[kind].big) - median(f[kind].empty))}`;
   const line = (f: ModeFigures, kind: 'reply' | 'durable'): string => `empty ${pcts(f[kind].empty)}   ${FILES}-file ${pcts(f[kind].big)}   ${ratio(f, kind)}`;
   console.log(`runs: ${RUNS} each, 3 servers used in turn (1 Write tool turn + 1 text turn, scripted model, real Claude Code, moto S3)${RUNS < P95_MIN_RUNS ? `; p95 from BENCH_RUNS=${P95_MIN_RUNS}` : ''}`);
   console.log(`S3 archive, reply (saved after it):    ${line(on, 'reply')} (target ≤ 1.2x; ${on.deltas} delta archives written)`);
