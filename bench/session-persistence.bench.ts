@@ -1,11 +1,14 @@
 /**
- * Session persistence cost (issue 8). Standalone: `npm run bench -- session-persistence`.
+ * Session persistence cost (issues 8 and 12). Standalone: `npm run bench -- session-persistence`.
  *
- * Same agent server (built `container/dist/main.js`, real Claude Code binary, scripted model,
- * moto S3), medians over BENCH_RUNS invocations each, alternating:
+ * Built agent server (`container/dist/main.js`, real Claude Code binary, scripted model, moto S3):
  *  1. an invocation (1 Write tool turn + 1 text turn) in a 10,000-file session vs one in an empty
- *     session — the ratio of reply times (target ≤ 1.2×; the save runs after the reply, while the
- *     server says HealthyBusy), and of the times until the save is durable;
+ *     session, in each persistence mode (issues 8 and 12): the S3 archive (the save runs after the
+ *     reply, while the server says HealthyBusy; target ≤ 1.2× on the reply), managed session storage
+ *     (`SESSION_PERSISTENCE=session-storage`, workspace root on the "mount": only the record goes to
+ *     S3) and `off`; p50 (p95 from 20 runs) of the reply time and of the time until the save is
+ *     durable, and session storage / S3 archive. One server per mode, used in turn in one run;
+ *     BENCH_RUNS invocations per mode and session (default 7);
  *  2. the store alone on the 10k-file session: a whole-state save (base), a one-file-changed save
  *     (delta), a restore on a machine that never saw it;
  *  3. restore hostility: peak RSS under a 3.5 GB-of-zeros gzip bomb, and 100k tiny entries
@@ -49,6 +52,7 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
 const ms = (n: number): string => `${n.toFixed(0)} ms`;
+const signedMs = (n: number): string => `${n >= 0 ? '+' : '−'}${ms(Math.abs(n))}`;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** 10,000 small source-like files in 100 directories. */
@@ -75,47 +79,88 @@ const [moto, model] = await Promise.all([
 ]);
 const bucket = await createTestBucket(moto, BUCKET);
 await bucket.create();
+/** Nearest-rank percentile `q` (0–1) of `values`. */
+const percentile = (values: number[], q: number): number => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(q * values.length) - 1)] ?? NaN;
+/** p95 is reported from 20 runs up (below that it is the slowest run or close to it). */
+const P95_MIN_RUNS = 20;
+
+type Mode = 's3' | 'session-storage' | 'off';
+interface ModeFigures {
+  reply: { empty: number[]; big: number[] };
+  durable: { empty: number[]; big: number[] };
+  /** S3 objects under `sessions/<big session>/` (delta archives) and `sessions/<big session>*` (all). */
+  deltas: number;
+  keys: string[];
+}
+
 /**
- * Median wall time of an invocation in an empty session and in a 10k-file session on one server
- * started with `env` (alternating, after one warm-up invocation each).
+ * Invocations in an empty session and in a 10k-file session on one agent server per mode, all
+ * started now and used in turn (rotating the order every run, after one warm-up invocation each),
+ * so that the modes share the machine's load: `s3` (the S3 archive after every invocation),
+ * `session-storage` (workspace root on a "mount" — a local directory here — and only the record
+ * written to S3) and `off` (no persistence: the cost that is not persistence). Reply times, and for
+ * the persisted modes the times until the save is durable (status polled until `session_saved` is
+ * no longer pending), per mode and session.
  */
-async function compare(env: Record<string, string>, persisted: boolean): Promise<{ empty: number; big: number; deltas: number; durableEmpty: number; durableBig: number }> {
-  const server = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: BUCKET, ...env });
+async function compareModes(modes: Mode[]): Promise<Record<Mode, ModeFigures>> {
+  const servers = await Promise.all(
+    modes.map(async (mode) => {
+      const mount = mode === 'session-storage' ? join(scratch, 'mnt', 'workspace') : undefined;
+      const env: Record<string, string> = mode === 'off' ? { SESSION_PERSISTENCE: 'off' } : mode === 'session-storage' ? { SESSION_PERSISTENCE: 'session-storage', WORKSPACE_ROOT: mount! } : {};
+      const server = await startAgentServer({ ...model.anthropicEnv(), ...moto.env, OUTPUT_BUCKET_NAME: BUCKET, ...env });
+      return { mode, server, root: mount ?? server.workspaceRoot, empty: newSessionId(`empty-${mode}`), big: newSessionId(`big-${mode}`) };
+    }),
+  );
   try {
-    const empty = newSessionId('empty');
-    const big = newSessionId('big');
-    populate(join(server.workspaceRoot, sessionDirName(big)));
-    const times: Record<string, number[]> = { [empty]: [], [big]: [] };
-    const durable: Record<string, number[]> = { [empty]: [], [big]: [] };
+    for (const s of servers) populate(join(s.root, sessionDirName(s.big)));
+    const figures = Object.fromEntries(modes.map((m) => [m, { reply: { empty: [], big: [] }, durable: { empty: [], big: [] }, deltas: 0, keys: [] }])) as unknown as Record<Mode, ModeFigures>;
+    const turns = servers.flatMap((s) => (['empty', 'big'] as const).map((size) => ({ ...s, size, id: s[size] })));
     for (let i = -1; i < RUNS; i++) {
-      for (const id of i % 2 === 0 ? [empty, big] : [big, empty]) {
+      const start = ((i % turns.length) + turns.length) % turns.length;
+      for (const t of [...turns.slice(start), ...turns.slice(0, start)]) {
         const started = performance.now();
-        const reply = await postInvocation(server.url, { prompt: 'write out.txt' }, id);
-        if (reply.status !== 200 || (persisted && reply.body.session_saved?.saved !== 'pending')) throw new Error(`run failed: ${JSON.stringify(reply.body).slice(0, 500)}`);
-        if (i >= 0) times[id]!.push(performance.now() - started);
-        // The save continues after the reply (HealthyBusy); it must succeed. Timed separately.
-        if (persisted) {
-          const saved = (await durableStatus(server.url, id)).response.session_saved;
-          if (saved?.saved !== true) throw new Error(`save failed: ${JSON.stringify(saved)}`);
-          if (i >= 0) durable[id]!.push(performance.now() - started);
+        const reply = await postInvocation(t.server.url, { prompt: 'write out.txt' }, t.id);
+        const pending = reply.body.session_saved?.saved === 'pending';
+        if (reply.status !== 200 || pending !== (t.mode !== 'off')) throw new Error(`${t.mode} run failed: ${JSON.stringify(reply.body).slice(0, 500)}`);
+        if (i >= 0) figures[t.mode].reply[t.size].push(performance.now() - started);
+        // The save continues after the reply (HealthyBusy); it must succeed, in the mode asked for.
+        if (t.mode !== 'off') {
+          const saved = (await durableStatus(t.server.url, t.id)).response.session_saved;
+          if (saved?.saved !== true || (saved.storage === 'session-storage') !== (t.mode === 'session-storage')) throw new Error(`${t.mode} save failed: ${JSON.stringify(saved)}`);
+          if (i >= 0) figures[t.mode].durable[t.size].push(performance.now() - started);
         }
       }
     }
-    const deltas = (await bucket.keys(`sessions/${sessionDirName(big)}/`)).length;
-    return { empty: median(times[empty]!), big: median(times[big]!), deltas, durableEmpty: median(durable[empty]!), durableBig: median(durable[big]!) };
+    for (const s of servers) {
+      figures[s.mode].deltas = (await bucket.keys(`sessions/${sessionDirName(s.big)}/`)).length;
+      figures[s.mode].keys = await bucket.keys(`sessions/${sessionDirName(s.big)}`);
+    }
+    return figures;
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((s) => s.server.stop()));
   }
 }
 
+/** `p50 …` (and `p95 …` from {@link P95_MIN_RUNS} runs) of `values`. */
+const pcts = (values: number[]): string => `p50 ${ms(median(values))}${values.length >= P95_MIN_RUNS ? ` p95 ${ms(percentile(values, 0.95))}` : ''}`;
+
 try {
-  // 1. Invocation in a 10k-file session vs in an empty session, same server.
-  const on = await compare({}, true);
-  const off = await compare({ SESSION_PERSISTENCE: 'off' }, false);
-  console.log(`runs: ${RUNS} each, alternating (1 Write tool turn + 1 text turn, scripted model, moto S3)`);
-  console.log(`reply (session saved after it):  empty p50 ${ms(on.empty)}   ${FILES}-file p50 ${ms(on.big)}   ratio ${(on.big / on.empty).toFixed(2)}x (target ≤ 1.2x; ${on.deltas} delta archives written)`);
-  console.log(`until durable (status polled):   empty p50 ${ms(on.durableEmpty)}   ${FILES}-file p50 ${ms(on.durableBig)}   ratio ${(on.durableBig / on.durableEmpty).toFixed(2)}x`);
-  console.log(`SESSION_PERSISTENCE=off:          empty p50 ${ms(off.empty)}   ${FILES}-file p50 ${ms(off.big)}   ratio ${(off.big / off.empty).toFixed(2)}x (the cost that is not persistence)`);
+  // 1. Invocation in a 10k-file session vs in an empty session, per persistence mode, same run.
+  const modes = await compareModes(['s3', 'session-storage', 'off']);
+  const on = modes.s3;
+  const storage = modes['session-storage'];
+  const off = modes.off;
+  if (storage.keys.join() !== '.json') throw new Error(`session storage wrote more than the record: ${storage.keys.join(', ')}`);
+  const ratio = (f: ModeFigures, kind: 'reply' | 'durable'): string => `ratio ${(median(f[kind].big) / median(f[kind].empty)).toFixed(2)}x, ${signedMs(median(f[kind].big) - median(f[kind].empty))}`;
+  const line = (f: ModeFigures, kind: 'reply' | 'durable'): string => `empty ${pcts(f[kind].empty)}   ${FILES}-file ${pcts(f[kind].big)}   ${ratio(f, kind)}`;
+  console.log(`runs: ${RUNS} each, 3 servers used in turn (1 Write tool turn + 1 text turn, scripted model, real Claude Code, moto S3)${RUNS < P95_MIN_RUNS ? `; p95 from BENCH_RUNS=${P95_MIN_RUNS}` : ''}`);
+  console.log(`S3 archive, reply (saved after it):    ${line(on, 'reply')} (target ≤ 1.2x; ${on.deltas} delta archives written)`);
+  console.log(`S3 archive, until durable:             ${line(on, 'durable')}`);
+  console.log(`session storage, reply (record after): ${line(storage, 'reply')}`);
+  console.log(`session storage, until durable:        ${line(storage, 'durable')} (record only: ${storage.keys.length} object)`);
+  console.log(`SESSION_PERSISTENCE=off, reply:        ${line(off, 'reply')} (the cost that is not persistence)`);
+  const vs = (kind: 'reply' | 'durable', size: 'empty' | 'big'): string => `${(median(storage[kind][size]) / median(on[kind][size])).toFixed(2)}x`;
+  console.log(`session storage / S3 archive (p50):    reply ${FILES}-file ${vs('reply', 'big')} (empty ${vs('reply', 'empty')})   until durable ${FILES}-file ${vs('durable', 'big')} (empty ${vs('durable', 'empty')})`);
 
   // 2. The store alone on the 10k-file session.
   const root = join(scratch, 'store');
