@@ -1,6 +1,8 @@
 /**
  * CloudFormation: the few calls deploy makes, waits that print stack events as they happen, and
- * the translation of failures (failed resources with their reasons).
+ * the translation of failures (failed resources with their reasons); for `info` and `destroy`,
+ * the live stack status and outputs (tolerating a deleted stack), the logical id of a resource,
+ * and stack deletion that can retain resources.
  *
  * "No updates are to be performed" comes in two forms and both mean success:
  * - real CloudFormation creates the change set and marks it `FAILED` with a StatusReason saying the
@@ -14,6 +16,7 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
@@ -22,6 +25,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CliError, ExitCode, errorMessage } from '../core/errors.js';
 import type { CurrentStack, DesiredStack, ResourceChange } from '../core/plan.js';
+import { translateAwsError } from './aws-errors.js';
 import type { AwsClients } from './clients.js';
 import { awsErrorName, pollPause, type PollOptions } from './wait.js';
 
@@ -33,6 +37,8 @@ const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 export interface StackWatch extends PollOptions {
   /** Called with each new stack event, oldest first, as a printable line. */
   onEvent?: (line: string) => void;
+  /** Called with the stack status after each poll. */
+  onStatus?: (status: string) => void;
 }
 
 /**
@@ -159,26 +165,76 @@ export async function createStack(clients: AwsClients, desired: DesiredStack, wa
   return waitForStack(clients, desired.name, 'create', since, watch);
 }
 
-/** DeleteStack and wait until it is gone. @throws CliError (exit 1) on `DELETE_FAILED`. */
-export async function deleteStack(clients: AwsClients, stackName: string, watch: StackWatch): Promise<void> {
-  const current = await describeStack(clients, stackName);
-  if (!current) return;
-  const since = Date.now();
-  await clients.cloudFormation().send(new DeleteStackCommand({ StackName: stackName }));
-  // Wait on the stack id: by name, a deleted stack simply stops existing.
-  await waitForStack(clients, current.stackId, 'delete', since, watch);
+export interface DeleteStackOptions extends StackWatch {
+  /**
+   * Logical ids to keep. CloudFormation accepts RetainResources only for a stack in DELETE_FAILED,
+   * so they are passed only when the stack is in that state (a second DeleteStack after a failed one).
+   */
+  retain?: string[];
+  /** Name used in messages (default: `stack`). */
+  displayName?: string;
 }
 
-const SUCCESS = { create: 'CREATE_COMPLETE', update: 'UPDATE_COMPLETE', delete: 'DELETE_COMPLETE' } as const;
+/** How long a stack deletion may take when no deadline is given: 30 minutes. */
+const DELETE_WAIT_MS = 1_800_000;
 
 /**
- * Poll the stack until it leaves `*_IN_PROGRESS`, printing its new events (DescribeStackEvents)
+ * Delete the stack and wait until it is DELETE_COMPLETE (or gone), printing its events as they
+ * happen: the one stack deletion of `destroy` and of deploy's recreate.
+ * @param stack the stack name or id.
+ * @returns the final status: `DELETE_COMPLETE`, or `DELETE_FAILED` with CloudFormation's reason
+ *   (and the failed resources' events, when any).
+ * @throws CliError (exit 3) on AWS errors; CliError `TIMEOUT` when still deleting past the
+ *   deadline (default 30 minutes).
+ */
+export async function deleteStackAndWait(clients: AwsClients, stack: string, options: DeleteStackOptions = {}): Promise<{ status: string; reason?: string; failures?: StackEvent[] }> {
+  const current = await stackStatus(clients, stack);
+  if (!current) return { status: 'DELETE_COMPLETE' };
+  const label = options.displayName ?? stack;
+  const retain = current.status === 'DELETE_FAILED' && options.retain?.length ? options.retain : undefined;
+  const since = Date.now();
+  try {
+    await clients.cloudFormation().send(new DeleteStackCommand({ StackName: current.stackId, RetainResources: retain }));
+  } catch (error) {
+    throw translateAwsError(error, 'cloudformation:DeleteStack', `Cannot delete stack ${label}`);
+  }
+  // By stack id: a deleted stack stays visible by id with DELETE_COMPLETE (by name, it simply stops existing).
+  const watch = { ...options, deadline: options.deadline ?? Date.now() + DELETE_WAIT_MS };
+  const { stack: final, failures } = await watchStack(clients, current.stackId, since, watch, label, 'Watch it in the CloudFormation console; run the command again when it settles (it is safe).');
+  if (!final || final.status === 'DELETE_COMPLETE') return { status: 'DELETE_COMPLETE' };
+  return { status: final.status, reason: final.statusReason, ...(failures.length ? { failures } : {}) };
+}
+
+/** DeleteStack and wait until it is gone (deploy's recreate). @throws CliError (exit 1) on `DELETE_FAILED`. */
+export async function deleteStack(clients: AwsClients, stackName: string, watch: StackWatch): Promise<void> {
+  const outcome = await deleteStackAndWait(clients, stackName, watch);
+  if (outcome.status !== 'DELETE_COMPLETE') {
+    throw stackFailure(stackName, 'delete', { status: outcome.status, statusReason: outcome.reason, parameters: {}, outputs: {} }, outcome.failures ?? []);
+  }
+}
+
+const SUCCESS = { create: 'CREATE_COMPLETE', update: 'UPDATE_COMPLETE' } as const;
+
+/**
+ * Wait until the stack leaves `*_IN_PROGRESS`, printing its new events (DescribeStackEvents)
  * as they happen.
  * @returns the final stack.
  * @throws CliError (exit 1) when it ends in another state than the operation's success state,
  *   listing the failed resources and their reasons; CliError `TIMEOUT` past `watch.deadline`.
  */
-export async function waitForStack(clients: AwsClients, stackName: string, operation: keyof typeof SUCCESS, since: number, watch: StackWatch): Promise<CurrentStack> {
+export async function waitForStack(clients: AwsClients, stackName: string, operation: 'create' | 'update', since: number, watch: StackWatch): Promise<CurrentStack> {
+  const { stack, failures } = await watchStack(clients, stackName, since, watch, stackName, 'It is still running in AWS; run `agentcore-claude deploy` again later (it is safe).');
+  if (!stack) throw new CliError(`Stack ${stackName} disappeared while waiting for ${operation}.`, { code: 'STACK_GONE' });
+  if (stack.status === SUCCESS[operation]) return stack;
+  throw stackFailure(stackName, operation, stack, failures);
+}
+
+/**
+ * Poll the stack until it is gone or leaves `*_IN_PROGRESS`, passing its new events to
+ * `watch.onEvent` and its status to `watch.onStatus`.
+ * @returns the final stack (undefined when gone) and the failed resources' events seen.
+ */
+async function watchStack(clients: AwsClients, stackName: string, since: number, watch: StackWatch, label: string, hint: string): Promise<{ stack?: CurrentStack & { stackId: string }; failures: StackEvent[] }> {
   const seen = new Set<string>();
   const failures: StackEvent[] = [];
   for (;;) {
@@ -187,16 +243,13 @@ export async function waitForStack(clients: AwsClients, stackName: string, opera
       watch.onEvent?.(formatEvent(event));
       if (event.ResourceStatus?.endsWith('_FAILED') && event.ResourceStatusReason) failures.push(event);
     }
-    const stack = await describeStack(clients, stackName);
-    if (!stack) {
-      if (operation === 'delete') return { status: 'DELETE_COMPLETE', parameters: {}, outputs: {} };
-      throw new CliError(`Stack ${stackName} disappeared while waiting for ${operation}.`, { code: 'STACK_GONE' });
-    }
-    if (!stack.status.endsWith('_IN_PROGRESS')) {
-      if (stack.status === SUCCESS[operation]) return stack;
-      throw stackFailure(stackName, operation, stack, failures);
-    }
-    await pollPause(watch, `stack ${stackName} (${stack.status})`, `It is still running in AWS; run \`agentcore-claude deploy\` again later (it is safe).`);
+    const stack = await describeStack(clients, stackName).catch((error: unknown) => {
+      throw translateAwsError(error, 'cloudformation:DescribeStacks', `Cannot read stack ${label}`);
+    });
+    if (!stack) return { failures };
+    watch.onStatus?.(stack.status);
+    if (!stack.status.endsWith('_IN_PROGRESS')) return { stack, failures };
+    await pollPause(watch, `stack ${label} (${stack.status})`, hint);
   }
 }
 
@@ -256,4 +309,38 @@ export function formatEvent(event: StackEvent): string {
 
 function toParameters(parameters: Record<string, string>) {
   return Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+}
+
+export interface StackStatus {
+  stackId: string;
+  status: string;
+  statusReason?: string;
+  outputs: Record<string, string>;
+}
+
+/**
+ * The stack's status and outputs, or `undefined` when it does not exist or is DELETE_COMPLETE
+ * (a deleted stack stays visible by id).
+ * @throws CliError (exit 3) on other AWS errors.
+ */
+export async function stackStatus(clients: AwsClients, stackName: string): Promise<StackStatus | undefined> {
+  try {
+    const stack = await describeStack(clients, stackName);
+    if (!stack || stack.status === 'DELETE_COMPLETE') return undefined;
+    return { stackId: stack.stackId, status: stack.status, statusReason: stack.statusReason, outputs: stack.outputs };
+  } catch (error) {
+    throw translateAwsError(error, 'cloudformation:DescribeStacks', `Cannot read stack ${stackName}`);
+  }
+}
+
+/** Logical ids of the stack's resources of `type` whose physical id is `physicalId`. */
+export async function logicalIdsOf(clients: AwsClients, stackName: string, type: string, physicalId: string): Promise<string[]> {
+  try {
+    const result = await clients.cloudFormation().send(new DescribeStackResourcesCommand({ StackName: stackName }));
+    return (result.StackResources ?? [])
+      .filter((r) => r.ResourceType === type && r.PhysicalResourceId === physicalId && r.LogicalResourceId)
+      .map((r) => r.LogicalResourceId!);
+  } catch (error) {
+    throw translateAwsError(error, 'cloudformation:DescribeStackResources', `Cannot read resources of stack ${stackName}`);
+  }
 }

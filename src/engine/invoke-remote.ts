@@ -64,7 +64,7 @@ export async function runtimeArnOf(ctx: OpsContext): Promise<string> {
 async function apiEndpointOf(ctx: OpsContext): Promise<string> {
   if (stateMatches(ctx) && ctx.state.api?.endpoint) return ctx.state.api.endpoint;
   requireDeployment(ctx);
-  const { stackStatus } = await import('../aws/stack-ops.js');
+  const { stackStatus } = await import('../aws/cloudformation.js');
   const endpoint = (await stackStatus(ctx.aws(), stackNameOf(ctx)))?.outputs[STACK_OUTPUTS.apiEndpoint];
   if (endpoint) return endpoint;
   throw new UsageError(`The deployment has no HTTP API (stack ${stackNameOf(ctx)} has no ${STACK_OUTPUTS.apiEndpoint} output).`, {
