@@ -8,7 +8,7 @@ import {
   DeleteRepositoryCommand,
   DescribeImagesCommand,
   GetAuthorizationTokenCommand,
-  ListImagesCommand,
+  paginateListImages,
   type ECRClient,
   type ImageIdentifier,
 } from '@aws-sdk/client-ecr';
@@ -63,13 +63,8 @@ export async function registryLogin(clients: AwsClients): Promise<RegistryLogin>
 /** Every image id of the repository, or `undefined` when it does not exist (ListImages, paginated). */
 export async function listImageIds(ecr: ECRClient, repositoryName: string): Promise<ImageIdentifier[] | undefined> {
   const ids: ImageIdentifier[] = [];
-  let token: string | undefined;
   try {
-    do {
-      const page = await ecr.send(new ListImagesCommand({ repositoryName, nextToken: token }));
-      ids.push(...(page.imageIds ?? []));
-      token = page.nextToken;
-    } while (token);
+    for await (const page of paginateListImages({ client: ecr }, { repositoryName })) ids.push(...(page.imageIds ?? []));
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw translateAwsError(error, 'ecr:ListImages', `Cannot list images of repository ${repositoryName}`);

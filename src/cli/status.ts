@@ -81,15 +81,12 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
   if (flags.wait) progress = io.progress(`Waiting for the run in session ${flags.session}…`);
   let lastEvent = '';
   const reply = flags.wait
-    ? await waitForRun(transport, flags.session, {
-        timeoutMs,
-        onPoll: (r) => {
-          if (r.status !== 'running') return;
-          const line = r.last_event ? formatEvent(r.last_event as never) : undefined;
-          if (line && line !== lastEvent) progress?.log(line);
-          lastEvent = line ?? lastEvent;
-          progress?.update(`Running: ${r.turns} turn(s), ${r.files_so_far.length} file(s) so far`);
-        },
+    ? await waitForRun(transport, flags.session, { deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs }, (r) => {
+        if (r.status !== 'running') return;
+        const line = r.last_event ? formatEvent(r.last_event as never) : undefined;
+        if (line && line !== lastEvent) progress?.log(line);
+        lastEvent = line ?? lastEvent;
+        progress?.update(`Running: ${r.turns} turn(s), ${r.files_so_far.length} file(s) so far`);
       }).finally(() => {
         progress?.stop();
         interrupt?.dispose();

@@ -115,7 +115,7 @@ async function runBuild(
   let final: BuildStatusView;
   try {
     await report(started);
-    final = await followBuild(clients, id, { pollMs: options.poll.pollMs, deadline: options.poll.deadline, onRead: report });
+    final = await followBuild(clients, id, options.waits, report);
     await readLog(final); // lines written after the last read
   } catch (error) {
     progress.fail(`CodeBuild build ${id}: not followed to its end`);

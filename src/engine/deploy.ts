@@ -6,13 +6,13 @@
  * Running deploy again is always safe: every step compares what exists with what is wanted.
  */
 import type { AwsClients } from '../aws/clients.js';
-import { createStack, deleteChangeSet, deleteStack, describeStack, executeChangeSet, type StackWatch } from '../aws/cloudformation.js';
+import { createStack, deleteChangeSet, deleteStack, describeStack, executeChangeSet, type StackProgress } from '../aws/cloudformation.js';
 import { registryLogin } from '../aws/ecr.js';
 import { uploadFile } from '../aws/s3-code.js';
 import { checkCodePackageSize, codePackageKey } from '../core/code-artifact.js';
-import { createRuntime, updateRuntime, waitForRuntimeVersion, type RetryOptions, type RuntimeRef } from '../aws/runtime.js';
+import { createRuntime, updateRuntime, waitForRuntimeVersion, type RuntimeRef } from '../aws/runtime.js';
 import { callerIdentity } from '../aws/sts.js';
-import type { PollOptions } from '../aws/wait.js';
+import type { WaitDelays, WaitOptions } from '../aws/wait.js';
 import type { ResolvedConfig } from '../core/config.js';
 import type { LifecycleSettings } from '../core/duration.js';
 import { CliError, ExitCode } from '../core/errors.js';
@@ -54,9 +54,10 @@ export interface DeployOptions {
   stackParameters?: Record<string, string>;
   /** Steps run after the runtime step (seam for `--with-api`). */
   extraSteps?: ApplyStep[];
-  /** Poll interval (ms) and sleep, for tests. */
-  poll?: Pick<PollOptions, 'pollMs' | 'sleep'>;
-  retry?: RetryOptions;
+  /** Seconds between the checks of every wait (stack, change set, runtime, IAM propagation): for tests. */
+  delays?: WaitDelays;
+  /** Stops the waits (Ctrl-C). */
+  signal?: AbortSignal;
   /** Told what is running in AWS while a step waits (undefined when nothing is), for Ctrl-C. */
   onActivity?: (activity: string | undefined) => void;
 }
@@ -108,8 +109,8 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const identity = await callerIdentity(clients);
   io.info(`Deploying as ${identity.arn} (account ${identity.account}, region ${target.region})`);
 
-  const poll: PollOptions = { ...options.poll };
-  const gathered = await gatherDeploy(clients, target, identity.account, options, poll);
+  const waits: WaitOptions = { delays: options.delays, signal: options.signal };
+  const gathered = await gatherDeploy(clients, target, identity.account, options, waits);
   const plan = planDeploy(gathered.input);
   for (const line of formatPlan(plan)) io.info(line);
 
@@ -129,7 +130,7 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
   const desiredStack = { ...gathered.input.stack.desired, parameters: plan.stack.parameters };
   const state: ApplyState = { target, plan, desiredStack, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
-  const stepOptions: StepOptions = { io, poll: { ...poll, deadline }, wait: options.wait ?? true, retry: options.retry, contextDir: options.contextDir, onActivity: options.onActivity };
+  const stepOptions: StepOptions = { io, waits: { ...waits, deadline }, wait: options.wait ?? true, contextDir: options.contextDir, onActivity: options.onActivity };
   const steps = [
     stackStep(stepOptions, gathered.changeSetName),
     plan.artifact.type === 'code' ? codeStep(stepOptions) : plan.image?.build === 'codebuild' ? codeBuildStep(stepOptions) : imageStep(stepOptions),
@@ -149,9 +150,10 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
 
 export interface StepOptions {
   io: IoHost;
-  poll: PollOptions;
+  /** Deadline (`--timeout`), delays and signal of the apply phase's waits. */
+  waits: WaitOptions;
+  /** Wait for the runtime version to be READY (`--no-wait` → false). */
   wait: boolean;
-  retry?: RetryOptions;
   contextDir: string;
   /** Tell Ctrl-C what a step leaves running once it knows more than its `activity` said (e.g. a build id). */
   onActivity?: (activity: string | undefined) => void;
@@ -175,14 +177,14 @@ function stackStep(options: StepOptions, changeSetName: string | undefined): App
       const { io } = options;
       if (plan.stack.action === 'none') return;
       const progress = io.progress(`Stack ${plan.stack.name}: ${plan.stack.action}…`);
-      const watch: StackWatch = { ...options.poll, onEvent: (line) => progress.log(line) };
+      const events: StackProgress = { onEvent: (line) => progress.log(line) };
       try {
         let result: CurrentStack;
         if (plan.stack.action === 'update' && changeSetName) {
-          result = await executeChangeSet(clients, plan.stack.name, changeSetName, watch);
+          result = await executeChangeSet(clients, plan.stack.name, changeSetName, options.waits, events);
         } else {
-          if (plan.stack.action === 'recreate') await deleteStack(clients, plan.stack.name, watch);
-          result = await createStack(clients, state.desiredStack, watch);
+          if (plan.stack.action === 'recreate') await deleteStack(clients, plan.stack.name, options.waits, events);
+          result = await createStack(clients, state.desiredStack, options.waits, events);
         }
         // Some CloudFormation implementations (moto after a CREATE change set) omit Outputs: describe again.
         const outputs = Object.keys(result.outputs).length ? result.outputs : ((await describeStack(clients, plan.stack.name))?.outputs ?? {});
@@ -297,11 +299,11 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
         return;
       }
       const name = state.plan.runtime.name;
-      const retry: RetryOptions = {
-        ...options.retry,
-        onRetry: (ms) => io.info(`The execution role is not assumable yet (IAM propagation); retrying in ${Math.round(ms / 1000)} s…`),
-      };
-      const ref = decision.action === 'create' || !current ? await createRuntime(clients, name, desired, retry) : await updateRuntime(clients, current, desired, retry);
+      const onRetry = () => io.info('The execution role is not assumable yet (IAM propagation); retrying…');
+      const ref =
+        decision.action === 'create' || !current
+          ? await createRuntime(clients, name, desired, options.waits, onRetry)
+          : await updateRuntime(clients, current, desired, options.waits, onRetry);
       state.runtime = ref;
       if (!options.wait) {
         io.info(`Runtime ${name} version ${ref.version} is ${ref.status}; not waiting (--no-wait). Check it with \`agentcore-claude info\`.`);
@@ -309,7 +311,7 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
       }
       const progress = io.progress(`Runtime ${name} version ${ref.version}: ${ref.status}…`);
       try {
-        const ready = await waitForRuntimeVersion(clients, ref, { ...options.poll, onStatus: (status) => progress.update(`Runtime ${name} version ${ref.version}: ${status}…`) });
+        const ready = await waitForRuntimeVersion(clients, ref, options.waits, (status) => progress.update(`Runtime ${name} version ${ref.version}: ${status}…`));
         state.runtime = { id: ready.id || ref.id, arn: ready.arn || ref.arn, name, version: ready.version || ref.version, status: ready.status };
         progress.succeed(`Runtime ${name} version ${state.runtime.version} is READY`);
       } catch (error) {

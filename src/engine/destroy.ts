@@ -127,7 +127,7 @@ export async function applyDestroy(ctx: OpsContext, plan: DestroyPlan, options: 
   };
   if (plan.runtime) {
     const progress = ctx.io.progress(`Deleting runtime ${plan.runtime.name}…`);
-    await deleteRuntimeAndWait(aws, plan.runtime.id, { onPoll: (s) => progress.update(`Deleting runtime ${plan.runtime!.name}: ${s}`) });
+    await deleteRuntimeAndWait(aws, plan.runtime.id, {}, (s) => progress.update(`Deleting runtime ${plan.runtime!.name}: ${s}`));
     progress.succeed(`Runtime ${plan.runtime.name} deleted.`);
     result.runtime = 'deleted';
   }
@@ -164,10 +164,10 @@ async function deleteStack(ctx: OpsContext, plan: DestroyPlan, options: { keepOu
   const retain = options.keepOutputs && plan.bucket ? await logicalIdsOf(clients, stack.id, 'AWS::S3::Bucket', plan.bucket.name) : [];
   const progress = ctx.io.progress(`Deleting stack ${stack.name}…`);
   const onStatus = (s: string) => progress.update(`Deleting stack ${stack.name}: ${s}`);
-  let outcome = await deleteStackAndWait(clients, stack.id, { onStatus, displayName: stack.name });
+  let outcome = await deleteStackAndWait(clients, stack.id, { displayName: stack.name }, {}, { onStatus });
   if (outcome.status === 'DELETE_FAILED' && retain.length > 0) {
     // A kept bucket that is not empty makes CloudFormation fail; retry keeping it.
-    outcome = await deleteStackAndWait(clients, stack.id, { retain, onStatus, displayName: stack.name });
+    outcome = await deleteStackAndWait(clients, stack.id, { retain, displayName: stack.name }, {}, { onStatus });
   }
   if (outcome.status !== 'DELETE_COMPLETE') {
     progress.fail(`Stack ${stack.name}: ${outcome.status}`);
