@@ -1,8 +1,28 @@
 /**
- * The deployment state written after a deploy (one record of `.agentcore-claude/deployments.json`, schema in core/state.ts).
+ * What deploy's apply produces ({@link ApplyState}), and the deployment state written from it (one
+ * record of `.agentcore-claude/deployments.json`, schema in core/state.ts).
  */
+import type { RuntimeRef } from '../aws/runtime.js';
+import type { LifecycleSettings } from '../core/duration.js';
+import type { DeployPlan, DesiredStack } from '../core/plan.js';
 import type { DeploymentState } from '../core/state.js';
-import type { ApplyState } from './deploy.js';
+import type { DeployTarget } from './deploy-gather.js';
+
+/** What apply has produced so far; steps read and extend it. */
+export interface ApplyState {
+  target: DeployTarget;
+  plan: DeployPlan;
+  /** The stack as wanted (template body, parameters): for steps that update it again (e.g. `--with-api`). */
+  desiredStack: DesiredStack;
+  account: string;
+  outputs: Record<string, string>;
+  imageUri?: string;
+  /** Code artifact: `s3://bucket/key` of the package. */
+  codeLocation?: string;
+  runtime?: RuntimeRef;
+  /** The runtime's lifecycle settings after apply (asked for, or kept from the runtime). */
+  lifecycle?: LifecycleSettings;
+}
 
 /**
  * The state after apply. `api` comes from the stack outputs (ApiEndpoint/ApiKeyId, present once

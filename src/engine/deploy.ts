@@ -10,22 +10,24 @@ import { createStack, deleteChangeSet, deleteStack, describeStack, executeChange
 import { registryLogin } from '../aws/ecr.js';
 import { uploadFile } from '../aws/s3-code.js';
 import { checkCodePackageSize, codePackageKey } from '../core/code-artifact.js';
-import { createRuntime, updateRuntime, waitForRuntimeVersion, type RuntimeRef } from '../aws/runtime.js';
+import { createRuntime, updateRuntime, waitForRuntimeVersion } from '../aws/runtime.js';
 import { callerIdentity } from '../aws/sts.js';
 import type { WaitDelays, WaitOptions } from '../aws/wait.js';
 import type { ResolvedConfig } from '../core/config.js';
 import type { LifecycleSettings } from '../core/duration.js';
 import { CliError, ExitCode } from '../core/errors.js';
-import { planDeploy, planRuntimeAction, type CurrentRuntime, type CurrentStack, type DeployPlan, type DesiredStack } from '../core/plan.js';
+import { planDeploy, planRuntimeAction, type CurrentRuntime, type CurrentStack, type DeployPlan } from '../core/plan.js';
 import type { DeploymentState } from '../core/state.js';
 import type { IoHost } from '../io/host.js';
 import { askConfirm } from '../io/prompt.js';
 import { writeState } from '../io/state-file.js';
-import { deploymentState } from './deploy-state.js';
+import { deploymentState, type ApplyState } from './deploy-state.js';
 import { buildAndPush, checkDocker, dockerLogin } from './docker.js';
 import { formatPlan } from './deploy-format.js';
 import { codeBuildStep } from './codebuild.js';
 import { gatherDeploy, resolveTarget, runtimeConfig, type DeployTarget } from './deploy-gather.js';
+
+export type { ApplyState };
 
 export interface DeployContext {
   io: IoHost;
@@ -60,22 +62,6 @@ export interface DeployOptions {
   signal?: AbortSignal;
   /** Told what is running in AWS while a step waits (undefined when nothing is), for Ctrl-C. */
   onActivity?: (activity: string | undefined) => void;
-}
-
-/** What apply has produced so far; steps read and extend it. */
-export interface ApplyState {
-  target: DeployTarget;
-  plan: DeployPlan;
-  /** The stack as wanted (template body, parameters): for steps that update it again (e.g. `--with-api`). */
-  desiredStack: DesiredStack;
-  account: string;
-  outputs: Record<string, string>;
-  imageUri?: string;
-  /** Code artifact: `s3://bucket/key` of the package. */
-  codeLocation?: string;
-  runtime?: RuntimeRef;
-  /** The runtime's lifecycle settings after apply (asked for, or kept from the runtime). */
-  lifecycle?: LifecycleSettings;
 }
 
 /** One step of apply. `activity` says what keeps running in AWS if the user interrupts it (undefined: nothing). */
