@@ -16,7 +16,7 @@ import type { WaitDelays, WaitOptions } from '../aws/wait.js';
 import type { ResolvedConfig } from '../core/config.js';
 import type { LifecycleSettings } from '../core/duration.js';
 import { CliError, ExitCode } from '../core/errors.js';
-import { planDeploy, planRuntimeAction, type CurrentRuntime, type CurrentStack, type DeployPlan } from '../core/plan.js';
+import { planDeploy, type CurrentRuntime, type CurrentStack, type DeployPlan } from '../core/plan.js';
 import type { DeploymentState } from '../core/state.js';
 import type { IoHost } from '../io/host.js';
 import { askConfirm } from '../io/prompt.js';
@@ -97,7 +97,8 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
 
   const waits: WaitOptions = { delays: options.delays, signal: options.signal };
   const gathered = await gatherDeploy(clients, target, identity.account, options, waits);
-  const plan = planDeploy(gathered.input);
+  // Plain data from here on: apply executes it and never changes it.
+  const plan = deepFreeze(planDeploy(gathered.input));
   for (const line of formatPlan(plan)) io.info(line);
 
   if (options.dryRun) {
@@ -219,7 +220,6 @@ function codeStep(options: StepOptions): ApplyStep {
       if (!bucket) throw new CliError('The stack has no OutputBucketName output.', { code: 'MISSING_OUTPUTS' });
       const key = codePackageKey(state.plan.artifact.tag);
       state.codeLocation = `s3://${bucket}/${key}`;
-      state.plan.artifact.location = state.codeLocation;
       if (state.plan.artifact.action === 'reuse') return;
       const { io } = options;
       const { buildCodePackage } = await import('./code-package.js');
@@ -262,7 +262,12 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Create or update the runtime with the complete configuration (or nothing), then wait for READY. */
+/**
+ * Create or update the runtime as the plan says (or nothing), with the complete configuration from
+ * the stack outputs as they are now, then wait for READY. Never decides again: the plan already
+ * asks for an update wherever the outputs could change (a new stack, a replaced role, bucket or
+ * repository; see planDeploy).
+ */
 function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined): ApplyStep {
   return {
     name: 'runtime',
@@ -276,18 +281,15 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
       const lifecycle = wanted.lifecycle ?? definedLifecycle(current?.config.lifecycle);
       const desired = lifecycle ? { ...wanted, lifecycle } : wanted;
       state.lifecycle = lifecycle;
-      // Decide again with the real stack outputs (the plan may not have known them).
-      const decision = planRuntimeAction(current, desired);
-      state.plan.runtime.action = decision.action;
-      state.plan.runtime.reasons = decision.reasons;
-      if (decision.action === 'none') {
+      const { action } = state.plan.runtime;
+      if (action === 'none') {
         state.runtime = current && { id: current.id, arn: current.arn, name: current.name, version: current.version, status: current.status };
         return;
       }
       const name = state.plan.runtime.name;
       const onRetry = () => io.info('The execution role is not assumable yet (IAM propagation); retrying…');
       const ref =
-        decision.action === 'create' || !current
+        action === 'create' || !current
           ? await createRuntime(clients, name, desired, options.waits, onRetry)
           : await updateRuntime(clients, current, desired, options.waits, onRetry);
       state.runtime = ref;
@@ -306,6 +308,14 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
       }
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 function definedLifecycle(lifecycle: LifecycleSettings | undefined): LifecycleSettings | undefined {

@@ -29,10 +29,6 @@ export async function remoteTransport(ctx: OpsContext, options: RemoteOptions): 
     const [endpoint, apiKey] = await Promise.all([apiEndpointOf(ctx), readSavedApiKey(ctx.cwd)]);
     return new HttpApiTransport(endpoint, apiKey, options.timeoutMs);
   }
-  if (options.runtimeArn && !ctx.config.region) {
-    ctx.config.region = regionOfArn(options.runtimeArn);
-    ctx.config.sources.region = 'flag';
-  }
   const runtimeArn = options.runtimeArn ?? (await runtimeArnOf(ctx));
   const { AgentCoreTransport } = await import('./transports/agentcore.js');
   return new AgentCoreTransport(ctx.aws(), { runtimeArn, qualifier: options.qualifier, timeoutMs: options.timeoutMs });
