@@ -25,7 +25,7 @@ import { buildContextKey, buildFailedError, LOG_TAIL_LINES, phaseLines, type Bui
 import { CliError } from '../core/errors.js';
 import { zipBuildContext } from '../io/build-context.js';
 import type { AwsClients } from '../aws/clients.js';
-import type { ApplyStep, StepOptions } from './deploy.js';
+import type { ApplyStep, StepOptions } from './deploy-state.js';
 
 /** The image step for `--build codebuild` (see the module comment). */
 export function codeBuildStep(options: StepOptions): ApplyStep {

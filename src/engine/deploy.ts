@@ -21,13 +21,13 @@ import type { DeploymentState } from '../core/state.js';
 import type { IoHost } from '../io/host.js';
 import { askConfirm } from '../io/prompt.js';
 import { writeState } from '../io/state-file.js';
-import { deploymentState, type ApplyState } from './deploy-state.js';
+import { deploymentState, type ApplyState, type ApplyStep, type StepOptions } from './deploy-state.js';
 import { buildAndPush, checkDocker, dockerLogin } from './docker.js';
 import { formatPlan } from './deploy-format.js';
 import { codeBuildStep } from './codebuild.js';
 import { gatherDeploy, resolveTarget, runtimeConfig, type DeployTarget } from './deploy-gather.js';
 
-export type { ApplyState };
+export type { ApplyState, ApplyStep, StepOptions };
 
 export interface DeployContext {
   io: IoHost;
@@ -62,13 +62,6 @@ export interface DeployOptions {
   signal?: AbortSignal;
   /** Told what is running in AWS while a step waits (undefined when nothing is), for Ctrl-C. */
   onActivity?: (activity: string | undefined) => void;
-}
-
-/** One step of apply. `activity` says what keeps running in AWS if the user interrupts it (undefined: nothing). */
-export interface ApplyStep {
-  name: string;
-  activity: (state: ApplyState) => string | undefined;
-  run: (state: ApplyState, clients: AwsClients) => Promise<void>;
 }
 
 export interface DeployResult {
@@ -135,16 +128,6 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   return finish(ctx, state, plan);
 }
 
-export interface StepOptions {
-  io: IoHost;
-  /** Deadline (`--timeout`), delays and signal of the apply phase's waits. */
-  waits: WaitOptions;
-  /** Wait for the runtime version to be READY (`--no-wait` → false). */
-  wait: boolean;
-  contextDir: string;
-  /** Tell Ctrl-C what a step leaves running once it knows more than its `activity` said (e.g. a build id). */
-  onActivity?: (activity: string | undefined) => void;
-}
 
 async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | undefined): Promise<void> {
   io.warn(`Stack ${plan.stack.name} is in ROLLBACK_COMPLETE: its first creation failed, and CloudFormation can only delete such a stack. Deploy will delete it and create it again.`);

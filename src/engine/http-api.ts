@@ -13,7 +13,7 @@ import { CliError } from '../core/errors.js';
 import type { DesiredStack } from '../core/plan.js';
 import type { IoHost } from '../io/host.js';
 import { publishBridge, type PublishedBridge } from './bridge-package.js';
-import type { ApplyStep } from './deploy.js';
+import type { ApplyStep } from './deploy-state.js';
 
 export interface HttpApiStepOptions {
   io: IoHost;
