@@ -55,7 +55,7 @@ async function measure(label: string): Promise<Run> {
   const calls: string[] = [];
   const state = await readState(t.statePath);
   const start = performance.now();
-  await deploy(t.context({ artifact: 'code' }, state, (service, command) => calls.push(`${service}:${command}`)), t.options({ yes: true, contextDir: CONTAINER, poll: { pollMs: 200 } }));
+  await deploy(t.context({ artifact: 'code' }, state, (service, command) => calls.push(`${service}:${command}`)), t.options({ yes: true, contextDir: CONTAINER, delays: { minDelay: 0.2, maxDelay: 0.2 } }));
   return {
     label,
     ms: performance.now() - start,

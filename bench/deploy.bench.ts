@@ -53,7 +53,7 @@ async function measure(label: string): Promise<Run> {
   const calls: string[] = [];
   const [state] = await loadDeployments({ root: t.dir, path: t.statePath });
   const start = performance.now();
-  await deploy(t.context({}, state, (service, command) => calls.push(`${service}:${command}`)), t.options({ yes: true, poll: { pollMs: 200 } }));
+  await deploy(t.context({}, state, (service, command) => calls.push(`${service}:${command}`)), t.options({ yes: true, delays: { minDelay: 0.2, maxDelay: 0.2 } }));
   const ms = performance.now() - start;
   const docker = (await readFile(join(t.dir, 'docker.log'), 'utf8')).split('\n').filter(Boolean);
   return {

@@ -1,17 +1,16 @@
 /**
  * CodeBuild calls of `deploy --build codebuild`: start a build of the stack's image-build project
- * on a build-context zip in S3 (StartBuild), and follow it until it ends (BatchGetBuilds polled by
- * `@smithy/util-waiter`'s `createWaiter`: exponential back-off with jitter, bounded by the deploy's
- * deadline, stoppable with an AbortSignal).
+ * on a build-context zip in S3 (StartBuild), and follow it until it ends (BatchGetBuilds read by
+ * the one wait of wait.ts: exponential back-off with jitter, bounded by the deploy's deadline,
+ * stoppable with an AbortSignal).
  */
 import { createRequire } from 'node:module';
 import type { Build } from '@aws-sdk/client-codebuild';
-import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { CliError } from '../core/errors.js';
 import { isBuildComplete, type BuildStatusView } from '../core/codebuild.js';
 import type { AwsClients } from './clients.js';
 import { isNotFound, translateAwsError } from './aws-errors.js';
-import { DEFAULT_POLL_MS } from './wait.js';
+import { waitUntil, type WaitDefaults, type WaitOptions } from './wait.js';
 
 const require = createRequire(import.meta.url);
 const sdk = () => require('@aws-sdk/client-codebuild') as typeof import('@aws-sdk/client-codebuild');
@@ -72,44 +71,34 @@ export async function getBuild(clients: AwsClients, id: string, signal?: AbortSi
   return view(build);
 }
 
-export interface FollowOptions {
-  /** Longest pause between two reads, in ms (the waiter backs off from 1 s, or this when smaller, up to it); default 5000. */
-  pollMs?: number;
-  /** Epoch ms after which following gives up (`--timeout`); default 30 minutes from now. */
-  deadline?: number;
-  signal?: AbortSignal;
-  /** Called after every read, awaited before the next one (report phases, read the log). */
-  onRead: (build: BuildStatusView) => Promise<void>;
-}
+/** Delays between two reads of a build, in seconds (1 s, growing to 5 s); 30 minutes at most without a deadline. */
+export const BUILD_WAIT: WaitDefaults = { minDelay: 1, maxDelay: 5, timeoutMs: 30 * 60_000 };
 
 /**
- * Read the build until it is complete (`buildComplete`), calling `onRead` after every read.
+ * Read the build until it is complete (`buildComplete`), calling `onRead` after every read
+ * (awaited before the next one: report phases, read the log).
  * @returns the complete build, whatever its status (the caller decides what a failure means).
  * @throws CliError `TIMEOUT` when the deadline passes first (the build goes on in CodeBuild),
- *   `ABORTED` when `signal` aborts.
+ *   `INTERRUPTED` when `wait.signal` aborts.
  */
-export async function followBuild(clients: AwsClients, id: string, options: FollowOptions): Promise<BuildStatusView> {
-  const maxDelay = (options.pollMs ?? DEFAULT_POLL_MS) / 1000;
-  const minDelay = Math.min(1, maxDelay);
-  const deadline = options.deadline ?? Date.now() + 30 * 60_000;
-  // createWaiter wants maxWaitTime > minDelay: a deadline already passed still gets one read.
-  const maxWaitTime = Math.max((deadline - Date.now()) / 1000, minDelay * 2);
+export async function followBuild(clients: AwsClients, id: string, wait: WaitOptions, onRead: (build: BuildStatusView) => Promise<void>): Promise<BuildStatusView> {
   let last: BuildStatusView | undefined;
-  const result = await createWaiter(
-    { client: clients, maxWaitTime, minDelay, maxDelay, abortSignal: options.signal },
-    id,
-    async (awsClients: AwsClients, buildId: string) => {
-      last = await getBuild(awsClients, buildId, options.signal);
-      await options.onRead(last);
-      return { state: isBuildComplete(last) ? WaiterState.SUCCESS : WaiterState.RETRY, reason: last };
-    },
-  );
-  if (result.state === WaiterState.SUCCESS && last) return last;
-  if (result.state === WaiterState.ABORTED) throw new CliError(`Stopped following build ${id}.`, { code: 'INTERRUPTED' });
-  throw new CliError(`Timed out following CodeBuild build ${id}${last?.currentPhase ? ` (in phase ${last.currentPhase})` : ''}; it goes on in CodeBuild.`, {
-    hint: `Follow it with \`aws codebuild batch-get-builds --ids ${id}\`; once it succeeded, \`agentcore-claude deploy\` reuses its image. Or raise --timeout.`,
-    code: 'TIMEOUT',
-  });
+  const check = async () => {
+    last = await getBuild(clients, id, wait.signal);
+    await onRead(last);
+    return isBuildComplete(last) ? last : undefined;
+  };
+  const timeout = () =>
+    new CliError(`Timed out following CodeBuild build ${id}${last?.currentPhase ? ` (in phase ${last.currentPhase})` : ''}; it goes on in CodeBuild.`, {
+      hint: `Follow it with \`aws codebuild batch-get-builds --ids ${id}\`; once it succeeded, \`agentcore-claude deploy\` reuses its image. Or raise --timeout.`,
+      code: 'TIMEOUT',
+    });
+  try {
+    return await waitUntil(check, wait, BUILD_WAIT, timeout);
+  } catch (error) {
+    if (wait.signal?.aborted && !(error instanceof CliError)) throw new CliError(`Stopped following build ${id}.`, { code: 'INTERRUPTED' });
+    throw error;
+  }
 }
 
 /** The parts of a CodeBuild `Build` deploy reads. */

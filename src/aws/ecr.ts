@@ -1,9 +1,19 @@
 /**
  * ECR: does the repository hold an image tag, and the registry login (token from the SDK, so no
- * AWS CLI is needed).
+ * AWS CLI is needed) for `deploy`; count a repository's images, delete them, delete the
+ * repository for `destroy`.
  */
-import { DescribeImagesCommand, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import {
+  BatchDeleteImageCommand,
+  DeleteRepositoryCommand,
+  DescribeImagesCommand,
+  GetAuthorizationTokenCommand,
+  paginateListImages,
+  type ECRClient,
+  type ImageIdentifier,
+} from '@aws-sdk/client-ecr';
 import { CliError } from '../core/errors.js';
+import { isNotFound, translateAwsError } from './aws-errors.js';
 import type { AwsClients } from './clients.js';
 import { awsErrorName } from './wait.js';
 
@@ -48,4 +58,57 @@ export async function registryLogin(clients: AwsClients): Promise<RegistryLogin>
     password: decoded.slice(colon + 1),
     registry: data.proxyEndpoint.replace(/^https?:\/\//, ''),
   };
+}
+
+/** Every image id of the repository, or `undefined` when it does not exist (ListImages, paginated). */
+export async function listImageIds(ecr: ECRClient, repositoryName: string): Promise<ImageIdentifier[] | undefined> {
+  const ids: ImageIdentifier[] = [];
+  try {
+    for await (const page of paginateListImages({ client: ecr }, { repositoryName })) ids.push(...(page.imageIds ?? []));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw translateAwsError(error, 'ecr:ListImages', `Cannot list images of repository ${repositoryName}`);
+  }
+  return ids;
+}
+
+/** Number of images (distinct digests) in the repository, or `undefined` when it does not exist. */
+export async function countImages(ecr: ECRClient, repositoryName: string): Promise<number | undefined> {
+  const ids = await listImageIds(ecr, repositoryName);
+  return ids && new Set(ids.map((id) => id.imageDigest ?? id.imageTag)).size;
+}
+
+/**
+ * Delete every image of the repository (the repository stays, empty), so CloudFormation can
+ * delete it. BatchDeleteImage takes at most 100 image ids per call (ECR API reference).
+ * @returns the number of distinct images deleted.
+ */
+export async function deleteAllImages(ecr: ECRClient, repositoryName: string): Promise<number> {
+  const ids = await listImageIds(ecr, repositoryName);
+  if (!ids || ids.length === 0) return 0;
+  const digests = [...new Set(ids.map((id) => id.imageDigest).filter((d): d is string => Boolean(d)))];
+  const targets: ImageIdentifier[] = digests.length > 0 ? digests.map((imageDigest) => ({ imageDigest })) : ids;
+  try {
+    for (let i = 0; i < targets.length; i += 100) {
+      await ecr.send(new BatchDeleteImageCommand({ repositoryName, imageIds: targets.slice(i, i + 100) }));
+    }
+  } catch (error) {
+    if (isNotFound(error)) return targets.length;
+    throw translateAwsError(error, 'ecr:BatchDeleteImage', `Cannot delete images of repository ${repositoryName}`);
+  }
+  return targets.length;
+}
+
+/**
+ * Delete the repository and any image left in it (`force: true`). Already gone counts as done.
+ * @returns false when there was nothing to delete.
+ */
+export async function deleteRepository(ecr: ECRClient, repositoryName: string): Promise<boolean> {
+  try {
+    await ecr.send(new DeleteRepositoryCommand({ repositoryName, force: true }));
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw translateAwsError(error, 'ecr:DeleteRepository', `Cannot delete repository ${repositoryName}`);
+  }
 }

@@ -2,7 +2,7 @@
  * The CloudWatch Logs calls: FilterLogEvents over a log group, paginated (`logs`), and GetLogEvents
  * on one stream, read forward from a token (following a CodeBuild build's log in `deploy`).
  */
-import { FilterLogEventsCommand, GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { GetLogEventsCommand, paginateFilterLogEvents, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CliError } from '../core/errors.js';
 import type { LogEvent } from '../core/log-lines.js';
 import { isNotFound, translateAwsError } from './aws-errors.js';
@@ -22,21 +22,10 @@ export interface FilterOptions {
  */
 export async function filterAllEvents(logs: CloudWatchLogsClient, options: FilterOptions): Promise<LogEvent[]> {
   const events: LogEvent[] = [];
-  let token: string | undefined;
+  const input = { logGroupName: options.logGroupName, startTime: options.startTime, filterPattern: options.filterPattern };
   try {
-    do {
-      const page = await logs.send(
-        new FilterLogEventsCommand({
-          logGroupName: options.logGroupName,
-          startTime: options.startTime,
-          filterPattern: options.filterPattern,
-          nextToken: token,
-        }),
-        { abortSignal: options.signal },
-      );
-      events.push(...(page.events ?? []));
-      token = page.nextToken;
-    } while (token);
+    // The extra argument goes to each `send`: the signal aborts the page being read.
+    for await (const page of paginateFilterLogEvents({ client: logs }, input, { abortSignal: options.signal })) events.push(...(page.events ?? []));
   } catch (error) {
     if (isNotFound(error)) {
       throw new CliError(`Log group ${options.logGroupName} does not exist.`, {

@@ -1,9 +1,11 @@
 /**
  * AgentCore Runtime control plane: find a runtime by name, create/update it with the complete
- * configuration, and wait until the new version is READY.
+ * configuration, and wait until the new version is READY (`deploy`); a runtime's live status
+ * (`info`), and deleting one with a wait until it is gone (`destroy`).
  */
 import {
   CreateAgentRuntimeCommand,
+  DeleteAgentRuntimeCommand,
   GetAgentRuntimeCommand,
   UpdateAgentRuntimeCommand,
   paginateListAgentRuntimes,
@@ -11,8 +13,9 @@ import {
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { CliError, ExitCode, errorMessage } from '../core/errors.js';
 import type { CurrentRuntime, RuntimeConfig } from '../core/plan.js';
+import { isNotFound, translateAwsError } from './aws-errors.js';
 import type { AwsClients } from './clients.js';
-import { awsErrorName, pollPause, sleep, type PollOptions } from './wait.js';
+import { awsErrorName, timedOut, waitUntil, type WaitDefaults, type WaitOptions } from './wait.js';
 
 export interface RuntimeRef {
   id: string;
@@ -89,15 +92,16 @@ function configuration(config: RuntimeConfig) {
   };
 }
 
-export interface RetryOptions {
-  /** Total backoff allowed for IAM-propagation ValidationExceptions, in ms; default 120000. */
-  propagationMs?: number;
-  /** First backoff in ms (doubles, capped at 15 s); default 2000. */
-  backoffMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** Called before each retry with the wait in ms. */
-  onRetry?: (waitMs: number, error: unknown) => void;
-}
+/**
+ * Delays of the runtime waits (version READY, deletion), in seconds: 2 s, growing to 10 s.
+ * AgentCore has no built-in SDK waiter for runtimes (bedrock-agentcore-control ships waiters for
+ * memories and policies only).
+ */
+export const RUNTIME_WAIT: WaitDefaults = { minDelay: 2, maxDelay: 10 };
+
+/** How long IAM propagation is retried at most, in ms (the caller's deadline may cut it shorter). */
+export const ROLE_PROPAGATION_MS = 120_000;
+const PROPAGATION_WAIT: WaitDefaults = { minDelay: 2, maxDelay: 15, timeoutMs: ROLE_PROPAGATION_MS };
 
 /**
  * True for the ValidationException AgentCore returns while a just-created execution role cannot be
@@ -109,21 +113,27 @@ export function isRolePropagationError(error: unknown): boolean {
   return /role/i.test(message) && /assum|trust|validation failed|not authorized|propagat/i.test(message);
 }
 
-async function withPropagationRetry<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const budget = options.propagationMs ?? 120_000;
-  let waited = 0;
-  let wait = options.backoffMs ?? 2000;
-  for (;;) {
+/**
+ * Call until it stops failing with {@link isRolePropagationError}, for at most
+ * {@link ROLE_PROPAGATION_MS} (or until `wait.deadline`, when sooner).
+ * @param onRetry called before each retry with the propagation error.
+ * @throws the translated last error: any other error at once, the propagation error when time is up.
+ */
+async function withPropagationRetry<T>(call: () => Promise<T>, wait: WaitOptions, onRetry?: (error: unknown) => void): Promise<T> {
+  let last: unknown;
+  const deadline = Math.min(wait.deadline ?? Infinity, Date.now() + ROLE_PROPAGATION_MS);
+  const attempt = async (): Promise<{ value: T } | undefined> => {
+    if (last !== undefined) onRetry?.(last);
     try {
-      return await call();
+      return { value: await call() };
     } catch (error) {
-      if (!isRolePropagationError(error) || waited + wait > budget) throw translate(error);
-      options.onRetry?.(wait, error);
-      await (options.sleep ?? sleep)(wait);
-      waited += wait;
-      wait = Math.min(wait * 2, 15_000);
+      if (!isRolePropagationError(error)) throw translate(error);
+      last = error;
+      return undefined;
     }
-  }
+  };
+  const result = await waitUntil(attempt, { ...wait, deadline }, PROPAGATION_WAIT, () => translate(last) as Error);
+  return result.value;
 }
 
 function translate(error: unknown): unknown {
@@ -144,11 +154,12 @@ function translate(error: unknown): unknown {
   return error;
 }
 
-/** CreateAgentRuntime with the complete configuration (IAM-propagation errors retried). */
-export async function createRuntime(clients: AwsClients, name: string, config: RuntimeConfig, retry: RetryOptions = {}): Promise<RuntimeRef> {
+/** CreateAgentRuntime with the complete configuration (IAM-propagation errors retried, see {@link withPropagationRetry}). */
+export async function createRuntime(clients: AwsClients, name: string, config: RuntimeConfig, wait: WaitOptions = {}, onRetry?: (error: unknown) => void): Promise<RuntimeRef> {
   const out = await withPropagationRetry(
     () => clients.agentCoreControl().send(new CreateAgentRuntimeCommand({ agentRuntimeName: name, ...configuration(config) })),
-    retry,
+    wait,
+    onRetry,
   );
   return { id: out.agentRuntimeId ?? '', arn: out.agentRuntimeArn ?? '', name, version: out.agentRuntimeVersion ?? '', status: out.status ?? 'CREATING' };
 }
@@ -157,28 +168,38 @@ export async function createRuntime(clients: AwsClients, name: string, config: R
  * UpdateAgentRuntime with the complete configuration (an update replaces the whole configuration,
  * so nothing may be left out). IAM-propagation errors retried.
  */
-export async function updateRuntime(clients: AwsClients, current: { id: string; name: string }, config: RuntimeConfig, retry: RetryOptions = {}): Promise<RuntimeRef> {
+export async function updateRuntime(
+  clients: AwsClients,
+  current: { id: string; name: string },
+  config: RuntimeConfig,
+  wait: WaitOptions = {},
+  onRetry?: (error: unknown) => void,
+): Promise<RuntimeRef> {
   const out = await withPropagationRetry(
     () => clients.agentCoreControl().send(new UpdateAgentRuntimeCommand({ agentRuntimeId: current.id, ...configuration(config) })),
-    retry,
+    wait,
+    onRetry,
   );
   return { id: out.agentRuntimeId ?? current.id, arn: out.agentRuntimeArn ?? '', name: current.name, version: out.agentRuntimeVersion ?? '', status: out.status ?? 'UPDATING' };
 }
 
 /**
- * Poll GetAgentRuntime for `version` until it is READY.
+ * Check GetAgentRuntime for `version` until it is READY.
  * @param onStatus called with each status seen (progress).
  * @throws CliError (exit 1) on `CREATE_FAILED` / `UPDATE_FAILED`, with AgentCore's failureReason;
- *   CliError `TIMEOUT` past the deadline.
+ *   CliError `TIMEOUT` past the deadline (default: none).
  */
 export async function waitForRuntimeVersion(
   clients: AwsClients,
   ref: { id: string; name: string; version: string },
-  poll: PollOptions & { onStatus?: (status: string) => void },
+  wait: WaitOptions,
+  onStatus?: (status: string) => void,
 ): Promise<CurrentRuntime> {
-  for (;;) {
+  let status = 'unknown';
+  const check = async () => {
     const runtime = await getRuntime(clients, ref.id, ref.version);
-    poll.onStatus?.(runtime.status);
+    status = runtime.status;
+    onStatus?.(runtime.status);
     if (runtime.status === 'READY') return runtime;
     if (runtime.status.endsWith('_FAILED')) {
       throw new CliError(`Runtime ${ref.name} version ${ref.version} is ${runtime.status}: ${runtime.failureReason ?? 'no reason given'}`, {
@@ -187,6 +208,81 @@ export async function waitForRuntimeVersion(
         code: 'RUNTIME_FAILED',
       });
     }
-    await pollPause(poll, `runtime ${ref.name} version ${ref.version} (${runtime.status})`, 'The update is still running in AWS; `agentcore-claude deploy` again is safe, or check `agentcore-claude info`.');
+    return undefined;
+  };
+  return waitUntil(check, wait, RUNTIME_WAIT, () =>
+    timedOut(`runtime ${ref.name} version ${ref.version} (${status})`, 'The update is still running in AWS; `agentcore-claude deploy` again is safe, or check `agentcore-claude info`.'),
+  );
+}
+
+/** What `info` and `destroy` show of a runtime (GetAgentRuntime, latest version). */
+export interface RuntimeStatus {
+  id: string;
+  name: string;
+  arn: string;
+  status: string;
+  version: string;
+  containerUri?: string;
+  /** Code artifact: s3://bucket/key of the zip. */
+  codeLocation?: string;
+  failureReason?: string;
+  lifecycle?: { idleRuntimeSessionTimeout?: number; maxLifetime?: number };
+}
+
+/**
+ * The runtime's live status, or `undefined` when it does not exist (deleted).
+ * @throws CliError (exit 3) on other AWS errors (e.g. access denied, naming the IAM action).
+ */
+export async function runtimeStatus(clients: AwsClients, id: string): Promise<RuntimeStatus | undefined> {
+  try {
+    const r = await getRuntime(clients, id);
+    return {
+      id: r.id || id,
+      name: r.name,
+      arn: r.arn,
+      status: r.status,
+      version: r.version,
+      containerUri: r.config.containerUri,
+      codeLocation: r.config.code ? `s3://${r.config.code.bucket}/${r.config.code.prefix}` : undefined,
+      failureReason: r.failureReason,
+      lifecycle: r.config.lifecycle,
+    };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw translateAwsError(error, 'bedrock-agentcore:GetAgentRuntime', `Cannot read runtime ${id}`);
   }
+}
+
+/** How long a runtime deletion may take when no deadline is given: 10 minutes. */
+const DELETE_WAIT_MS = 600_000;
+
+/**
+ * Delete the runtime and check GetAgentRuntime until it is gone (DeleteAgentRuntime answers
+ * `DELETING` first on AgentCore). A runtime already gone counts as done.
+ * @returns false when there was nothing to delete.
+ * @throws CliError (exit 3) on AWS errors, on DELETE_FAILED, or when it is still there past the
+ *   deadline (default 10 minutes).
+ */
+export async function deleteRuntimeAndWait(clients: AwsClients, id: string, wait: WaitOptions = {}, onStatus?: (status: string) => void): Promise<boolean> {
+  try {
+    await clients.agentCoreControl().send(new DeleteAgentRuntimeCommand({ agentRuntimeId: id }));
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw translateAwsError(error, 'bedrock-agentcore:DeleteAgentRuntime', `Cannot delete runtime ${id}`);
+  }
+  const notDeleted = (runtime: { status: string; failureReason?: string }) =>
+    new CliError(`Runtime ${id} was not deleted (status ${runtime.status}${runtime.failureReason ? `: ${runtime.failureReason}` : ''}).`, {
+      hint: 'Check the runtime in the AgentCore console, then run `agentcore-claude destroy` again.',
+      code: 'RUNTIME_DELETE_FAILED',
+    });
+  let last = { status: 'unknown' } as { status: string; failureReason?: string };
+  const check = async () => {
+    const runtime = await runtimeStatus(clients, id);
+    if (!runtime) return true;
+    last = runtime;
+    onStatus?.(runtime.status);
+    if (runtime.status === 'DELETE_FAILED') throw notDeleted(runtime);
+    return undefined;
+  };
+  return waitUntil(check, { ...wait, deadline: wait.deadline ?? Date.now() + DELETE_WAIT_MS }, RUNTIME_WAIT, () => notDeleted(last));
 }

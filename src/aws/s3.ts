@@ -17,8 +17,8 @@ const {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
-  ListObjectsV2Command,
   ListObjectVersionsCommand,
+  paginateListObjectsV2,
 } = createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 /**
@@ -43,17 +43,14 @@ export async function listFolders(s3: S3Client, bucket: string, prefix: string):
 async function listing(s3: S3Client, bucket: string, prefix: string, delimiter?: string): Promise<{ folders: string[]; objects: OutputObject[] }> {
   const folders: string[] = [];
   const objects: OutputObject[] = [];
-  let token: string | undefined;
   try {
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token }));
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix, Delimiter: delimiter })) {
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
       for (const item of page.Contents ?? []) {
         if (item.Key === undefined) continue;
         objects.push({ key: item.Key, size: item.Size ?? 0, etag: (item.ETag ?? '').replace(/"/g, ''), lastModified: item.LastModified });
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    }
   } catch (error) {
     if (awsNoBucket(error)) {
       throw translateAwsError(error, 's3:ListBucket', `Bucket ${bucket} does not exist`);
@@ -146,7 +143,10 @@ interface VersionId {
   VersionId?: string;
 }
 
-/** Every object version and delete marker of a bucket (ListObjectVersions, paginated). */
+/**
+ * Every object version and delete marker of a bucket (ListObjectVersions, paginated by hand: the
+ * SDK has no paginator for it, its pages continue on two markers).
+ */
 export async function listAllVersions(s3: S3Client, bucket: string): Promise<VersionId[]> {
   const ids: VersionId[] = [];
   let keyMarker: string | undefined;

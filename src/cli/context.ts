@@ -47,6 +47,11 @@ export interface ContextOptions {
    * deployment's. False for commands that never touch one (`dev`, `invoke --local`, `list`).
    */
   deployment?: boolean;
+  /**
+   * The region when flags, environment and config file name none (e.g. the region of
+   * `--runtime-arn`), counted as given by flag. Called only then.
+   */
+  regionFallback?: () => string;
 }
 
 /**
@@ -60,12 +65,14 @@ export interface ContextOptions {
  * The context of a command that talks to an agent (`invoke`, `status`): a deployment is needed
  * unless the agent is local (`--local`) or named by `--runtime-arn`.
  */
-export function agentContext(flags: Pick<ContextFlags, 'json' | 'name' | 'stackName' | 'region' | 'profile'> & { local?: boolean; runtimeArn?: string }): Promise<CommandContext> {
+export async function agentContext(flags: Pick<ContextFlags, 'json' | 'name' | 'stackName' | 'region' | 'profile'> & { local?: boolean; runtimeArn?: string }): Promise<CommandContext> {
+  const runtimeArn = flags.local ? undefined : flags.runtimeArn;
+  const regionOfArn = runtimeArn ? (await import('../engine/invoke-remote.js')).regionOfArn : undefined;
   return createContext(
     { json: flags.json, name: flags.name, stackName: flags.stackName, region: flags.region, profile: flags.profile },
     process.env,
     process.cwd(),
-    { deployment: !flags.local && !flags.runtimeArn },
+    { deployment: !flags.local && !flags.runtimeArn, ...(runtimeArn && regionOfArn ? { regionFallback: () => regionOfArn(runtimeArn) } : {}) },
   );
 }
 
@@ -75,6 +82,10 @@ export async function createContext(flags: ContextFlags, env = process.env, cwd 
   const file = loadConfigFile(location.root);
   const { json: _json, quiet: _quiet, ...settings } = flags;
   const config = resolveConfig({ file, env: settingsFromEnv(env), flags: settings });
+  if (!config.region && options.regionFallback) {
+    config.region = options.regionFallback();
+    config.sources.region = 'flag';
+  }
   const deployments = await loadDeployments(location, (from, to) =>
     io.warn(`moved ${displayPath(from, cwd)} into ${displayPath(to, cwd)}, which records every agent of this project.`),
   );
@@ -91,6 +102,9 @@ export async function createContext(flags: ContextFlags, env = process.env, cwd 
     }
     if (config.sources.region !== 'flag') await guardAccountAndRegion(state, config, aws);
   }
+  // Resolved: read-only from here on.
+  Object.freeze(config.sources);
+  Object.freeze(config);
   return { io, config, statePath: location.path, projectRoot: location.root, state, deployments, env, cwd, aws };
 }
 

@@ -140,7 +140,7 @@ export function deployCommand(): Command {
                 httpApi.httpApiStep({
                   io: ctx.io,
                   bridgePath: resolve(PACKAGE_ROOT, 'dist', 'lambda', 'bridge.cjs'),
-                  poll: { deadline: Date.now() + timeoutSeconds * 1000 },
+                  wait: { deadline: Date.now() + timeoutSeconds * 1000 },
                 }),
               ]
             : [],

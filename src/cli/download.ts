@@ -1,13 +1,18 @@
 /**
- * `download`: fetch output sessions from the deployment's S3 bucket.
+ * `download`: fetch the files of runs from the deployment's S3 bucket. A run is one invocation;
+ * its files are under its own output prefix `outputs/<run>/` (`<run>` = `YYYYMMDD_HHMMSS_<id8>`,
+ * container/src/output-prefix.ts). Not a runtime session (`invoke --session`), which spans
+ * many runs.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { addJsonOption, addTargetOptions, positiveInt, withExamples } from './options.js';
 
 interface DownloadFlags {
   bucket?: string;
   out: string;
   latest?: boolean;
+  run?: string[];
+  /** Deprecated alias of `run`. */
   session?: string[];
   all?: boolean;
   list?: boolean;
@@ -21,34 +26,37 @@ interface DownloadFlags {
 
 export function downloadCommand(): Command {
   const command = new Command('download')
-    .description('Download the files the agent wrote (output sessions under s3://<bucket>/outputs/).')
-    .option('--latest', 'download the newest session')
-    .option('--session <name>', 'download this session (exact name or name prefix; repeatable)', collect)
-    .option('--all', 'download every session')
-    .option('--list', 'only list the sessions (newest first) with file count and size')
-    .option('--out <dir>', 'local directory; files go to <dir>/<session>/<path>', 'outputs')
+    .description('Download the files the agent wrote, by run (one invocation each, under s3://<bucket>/outputs/<run>/).')
+    .option('--latest', 'download the newest run')
+    .option('--run <name>', 'download this run (exact name or its beginning, e.g. 20250131_1420; repeatable)', collect)
+    .addOption(new Option('--session <name>', 'deprecated: use --run').argParser(collect).hideHelp())
+    .option('--all', 'download every run')
+    .option('--list', 'only list the runs (newest first) with file count and size')
+    .option('--out <dir>', 'local directory; files go to <dir>/<run>/<path>', 'outputs')
     .option('--bucket <bucket>', 'output bucket (default: the recorded deployment’s, or the stack output)')
     .option('--concurrency <n>', 'objects downloaded at once', positiveInt('--concurrency'), 16)
     .action(async (flags: DownloadFlags) => {
       const [{ createContext }, engine] = await Promise.all([import('./context.js'), import('../engine/download.js')]);
       const { json, bucket: bucketFlag, ...rest } = flags;
       const ctx = await createContext({ json, name: rest.name, stackName: rest.stackName, region: rest.region, profile: rest.profile });
+      if (flags.session?.length) ctx.io.warn('download --session is deprecated: it names a run (one invocation\'s outputs), not a runtime session; use --run.');
+      const runs = [...(flags.run ?? []), ...(flags.session ?? [])];
       const bucket = await engine.resolveBucket(ctx, bucketFlag);
-      // `--latest` alone needs one session: found without listing every object under outputs/.
-      const latestOnly = flags.latest && !flags.list && !flags.all && !(flags.session?.length ?? 0);
+      // `--latest` alone needs one run: found without listing every object under outputs/.
+      const latestOnly = flags.latest && !flags.list && !flags.all && runs.length === 0;
       const { sessions, orphans } = await (latestOnly ? engine.listLatestSession(ctx, bucket) : engine.listSessions(ctx, bucket));
       if (flags.list) {
-        if (json) ctx.io.result({ bucket, sessions: sessions.map(engine.summarizeSession) });
-        else if (sessions.length === 0) ctx.io.info(`No output sessions in s3://${bucket}/outputs/.`);
+        if (json) ctx.io.result({ bucket, runs: sessions.map(engine.summarizeSession) });
+        else if (sessions.length === 0) ctx.io.info(`No runs in s3://${bucket}/outputs/.`);
         else for (const s of sessions) ctx.io.data(engine.sessionLine(s));
         return;
       }
       if (sessions.length === 0 && orphans.length === 0) {
-        ctx.io.info(`No output sessions in s3://${bucket}/outputs/ — nothing to download.`);
-        if (json) ctx.io.result({ bucket, sessions: [], downloaded: 0, skipped: 0, refused: [], failed: [], bytes: 0 });
+        ctx.io.info(`No runs in s3://${bucket}/outputs/ — nothing to download.`);
+        if (json) ctx.io.result({ bucket, runs: [], downloaded: 0, skipped: 0, refused: [], failed: [], bytes: 0 });
         return;
       }
-      const options = { out: flags.out, latest: flags.latest, sessions: flags.session, all: flags.all, concurrency: flags.concurrency };
+      const options = { out: flags.out, latest: flags.latest, sessions: runs, all: flags.all, concurrency: flags.concurrency };
       const chosen = await engine.chooseSessions(ctx, sessions, options);
       const { exitCode, gets: _gets, ...summary } = await engine.downloadSessions(ctx, bucket, chosen, orphans, options);
       if (json) ctx.io.result(summary);
@@ -64,11 +72,11 @@ export function downloadCommand(): Command {
   addTargetOptions(command);
   addJsonOption(command);
   return withExamples(command, [
-    ['agentcore-claude download', 'pick sessions interactively'],
-    ['agentcore-claude download --latest', 'newest session to ./outputs/<session>/'],
-    ['agentcore-claude download --session 20250131_142000 --out ./results', 'one session, another directory'],
+    ['agentcore-claude download', 'pick runs interactively'],
+    ['agentcore-claude download --latest', 'newest run to ./outputs/<run>/'],
+    ['agentcore-claude download --run 20250131_142000 --out ./results', 'one run, another directory'],
     ['agentcore-claude download --all --json', 'everything; JSON summary on stdout'],
-    ['agentcore-claude download --list', 'list sessions with file count and size'],
+    ['agentcore-claude download --list', 'list runs with file count and size'],
   ]);
 }
 

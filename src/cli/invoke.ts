@@ -1,7 +1,7 @@
 /**
  * `agentcore-claude invoke "task"`: send a task to an agent and show its progress and result.
  * Transports: the deployed runtime through AgentCore's InvokeAgentRuntime (default), its HTTP API
- * (`--api`), or the agent server on this machine (`--local`); see {@link resolveTransport}.
+ * (`--api`), or the agent server on this machine (`--local`); see src/engine/transports/resolve.ts.
  */
 import { Command, Option } from 'commander';
 import { parseDurationMs } from '../core/duration.js';
@@ -11,11 +11,9 @@ import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { DEFAULT_LOCAL_URL, LOCAL_WORKSPACE_ROOT } from '../core/local-defaults.js';
 import { newRuntimeSessionId } from '../core/runtime-session.js';
 import { buildPayload, invokeAgent } from '../engine/invoke.js';
-import type { LocalServer } from '../engine/local-server.js';
-import type { AgentTransport } from '../engine/transports/transport.js';
+import type { TransportOptions } from '../engine/transports/resolve.js';
 import type { IoHost } from '../io/host.js';
 import { activityText, formatEvent, formatFailure, formatResultText, formatSummary, formatUsage, unfixableRetry } from '../io/render-agent.js';
-import type { CommandContext } from './context.js';
 import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, budgetUsd, positiveInt, withExamples } from './options.js';
 
@@ -91,31 +89,19 @@ export function invokeCommand(): Command {
   });
 }
 
-/**
- * The transport for these flags, and a cleanup to run after the call.
- * @throws UsageError for conflicting flags, a bad --timeout, or no deployment to invoke.
- */
-export async function resolveTransport(
-  flags: InvokeFlags,
-  ctx: CommandContext,
-): Promise<{ transport: AgentTransport; cleanup: () => Promise<void>; startedServer: boolean }> {
-  if (flags.local && (flags.api || flags.runtimeArn)) throw new UsageError(`--local cannot be combined with ${flags.api ? '--api' : '--runtime-arn'}.`, { code: 'CONFLICTING_FLAGS' });
-  if (!flags.local) {
-    const timeoutMs = parseDurationMs(flags.timeout, '--timeout');
-    const { remoteTransport } = await import('../engine/invoke-remote.js');
-    const transport = await remoteTransport(ctx, { api: flags.api, runtimeArn: flags.runtimeArn, qualifier: flags.qualifier, timeoutMs });
-    return { transport, cleanup: async () => undefined, startedServer: false };
-  }
-  const { io } = ctx;
-  const { connectLocalAgent } = await import('../engine/local-agent.js');
-  const agent = await connectLocalAgent({
+/** The transport options of these flags (`--timeout` parsed). */
+function transportOptions(flags: InvokeFlags, io: IoHost): TransportOptions {
+  return {
+    local: flags.local,
     url: flags.url,
-    env: ctx.env,
+    startServer: true,
     workspaceRoot: flags.workspaceRoot,
-    onStart: (url) => io.info(`No agent server at ${url}: starting one for this call (workspaces under ${flags.workspaceRoot})`),
-  });
-  const started: LocalServer | undefined = agent.started;
-  return { transport: agent.transport, cleanup: async () => started?.stop(), startedServer: Boolean(started) };
+    onStartServer: (url) => io.info(`No agent server at ${url}: starting one for this call (workspaces under ${flags.workspaceRoot})`),
+    api: flags.api,
+    runtimeArn: flags.runtimeArn,
+    qualifier: flags.qualifier,
+    timeoutMs: parseDurationMs(flags.timeout, '--timeout'),
+  };
 }
 
 /** The command that continues a session, as printed after each run. */
@@ -161,7 +147,8 @@ async function runInvoke(prompt: string, flags: InvokeFlags): Promise<number> {
       code: 'ASYNC_NEEDS_SERVER',
     });
   }
-  const { transport, cleanup, startedServer } = await resolveTransport(flags, ctx);
+  const { resolveTransport } = await import('../engine/transports/resolve.js');
+  const { transport, cleanup, startedServer } = await resolveTransport(ctx, transportOptions(flags, io));
   if (flags.async) {
     try {
       const { startAsyncRun } = await import('../engine/runs.js');

@@ -121,7 +121,7 @@ async function runStop(id: string, flags: Flags): Promise<number> {
   // Which run is in progress (the session is live, so this reaches its own microVM).
   const before = await runStatus(transport, id).catch(() => undefined);
   const progress = ctx.io.progress(`Stopping session ${id}…`);
-  const outcome = await stopSession(ctx.aws().agentCore(), ctx.aws().s3(), { runtimeArn, qualifier: flags.qualifier, bucket }, id, before, { waitMs }).finally(() => progress.stop());
+  const outcome = await stopSession(ctx.aws().agentCore(), ctx.aws().s3(), { runtimeArn, qualifier: flags.qualifier, bucket }, id, before, { deadline: Date.now() + waitMs }).finally(() => progress.stop());
   if (ctx.io.json) {
     ctx.io.result(outcome);
     return 0;

@@ -9,7 +9,7 @@ import { CliError, ExitCode } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import { formatEvent, formatFailure, formatResultText, formatSummary } from '../io/render-agent.js';
 import type { IoHost } from '../io/host.js';
-import { DEFAULT_LOCAL_URL, resolveTransport, type InvokeFlags } from './invoke.js';
+import { DEFAULT_LOCAL_URL } from '../core/local-defaults.js';
 import { watchInterrupt } from './interrupt.js';
 import { addJsonOption, addTargetOptions, withExamples } from './options.js';
 
@@ -56,15 +56,16 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
   const ctx = await (await import('./context.js')).agentContext(flags);
   const { io } = ctx;
   const { runStatus, waitForRun } = await import('../engine/runs.js');
-  let transport;
-  if (flags.local) {
-    // Never start a server here: a new one would not know the run.
-    const { LocalHttpTransport } = await import('../engine/transports/local-http.js');
-    transport = new LocalHttpTransport(flags.url);
-  } else {
-    const invokeFlags = { ...flags, workspaceRoot: '', timeout: flags.timeout ?? '60m' } as InvokeFlags;
-    transport = (await resolveTransport(invokeFlags, ctx)).transport;
-  }
+  const { resolveTransport } = await import('../engine/transports/resolve.js');
+  // Never start a server here: a new one would not know the run.
+  const { transport } = await resolveTransport(ctx, {
+    local: flags.local,
+    url: flags.url,
+    startServer: false,
+    runtimeArn: flags.runtimeArn,
+    qualifier: flags.qualifier,
+    timeoutMs: timeoutMs ?? 3_600_000,
+  });
   let progress: ReturnType<typeof io.progress> | undefined;
   // Ctrl-C stops waiting, not the run: say how to come back to it. (Installed before anything is
   // shown, so a Ctrl-C as soon as the wait shows is handled.)
@@ -81,15 +82,12 @@ async function runStatusCommand(flags: StatusFlags): Promise<number> {
   if (flags.wait) progress = io.progress(`Waiting for the run in session ${flags.session}…`);
   let lastEvent = '';
   const reply = flags.wait
-    ? await waitForRun(transport, flags.session, {
-        timeoutMs,
-        onPoll: (r) => {
-          if (r.status !== 'running') return;
-          const line = r.last_event ? formatEvent(r.last_event as never) : undefined;
-          if (line && line !== lastEvent) progress?.log(line);
-          lastEvent = line ?? lastEvent;
-          progress?.update(`Running: ${r.turns} turn(s), ${r.files_so_far.length} file(s) so far`);
-        },
+    ? await waitForRun(transport, flags.session, { deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs }, (r) => {
+        if (r.status !== 'running') return;
+        const line = r.last_event ? formatEvent(r.last_event as never) : undefined;
+        if (line && line !== lastEvent) progress?.log(line);
+        lastEvent = line ?? lastEvent;
+        progress?.update(`Running: ${r.turns} turn(s), ${r.files_so_far.length} file(s) so far`);
       }).finally(() => {
         progress?.stop();
         interrupt?.dispose();

@@ -85,7 +85,7 @@ export const ERROR_CODES = {
   NO_MODEL_CREDENTIALS: { exitCode: usage, meaning: 'invoke --local: no Anthropic API key or Bedrock credentials for the agent.' },
   NO_REGION: { exitCode: usage, meaning: 'No AWS region is set (--region, AWS_REGION or the config file).' },
   NO_RUN: { exitCode: usage, meaning: 'status: the session has no run on the agent.' },
-  NO_SUCH_SESSION: { exitCode: usage, meaning: 'No saved or output session with that id.' },
+  NO_SUCH_SESSION: { exitCode: usage, meaning: 'No saved session (sessions rm), or no run (download --run), with that id.' },
   RECREATE_DECLINED: { exitCode: usage, meaning: 'deploy: recreating a ROLLBACK_COMPLETE stack was declined (pass --yes).' },
   REGION_MISMATCH: { exitCode: usage, meaning: 'The recorded deployment is in another region than the settings say.' },
   REPO_NEEDS_CONTAINER: { exitCode: usage, meaning: 'invoke --repo needs git, which a code deployment does not have.' },

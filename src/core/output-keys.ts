@@ -9,7 +9,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { OUTPUTS_PREFIX } from '@agentcore-claude/protocol';
 
-/** The prefix under which the agent writes output sessions: `outputs/<session>/<relative path>`. */
+/** The prefix under which the agent writes each run's outputs: `outputs/<run>/<relative path>`. */
 export { OUTPUTS_PREFIX } from '@agentcore-claude/protocol';
 
 /**

@@ -200,6 +200,20 @@ function sameRecord(a: Record<string, unknown>, b: Record<string, unknown>): boo
   return [...keys].every((key) => a[key] === b[key]);
 }
 
+const DEPENDS_ON_STACK = 'configuration depends on the new stack';
+
+/**
+ * Logical ids of the template's resources whose outputs the runtime configuration uses
+ * (OutputBucketName, EcrRepositoryUri, ExecutionRoleArn in templates/infrastructure.yaml).
+ */
+export const RUNTIME_INPUT_RESOURCES: ReadonlySet<string> = new Set(['OutputBucket', 'EcrRepository', 'AgentCoreExecutionRole']);
+
+/** True for a change set change that adds, removes or replaces (or may replace) a {@link RUNTIME_INPUT_RESOURCES} resource. */
+function replacesRuntimeInput(change: ResourceChange): boolean {
+  if (!RUNTIME_INPUT_RESOURCES.has(change.logicalId)) return false;
+  return change.action !== 'Modify' || (change.replacement !== undefined && change.replacement !== 'False');
+}
+
 /**
  * Runtime action: not found → create; a last version that failed (`*_FAILED`) → update (apply the
  * configuration again); configuration not yet known (the stack is created first) → update when it
@@ -217,7 +231,7 @@ export function planRuntimeAction(current: CurrentRuntime | undefined, desired: 
   if (current.status.endsWith('_FAILED')) {
     return { action: 'update', reasons: [`version ${current.version} is ${current.status}${current.failureReason ? `: ${current.failureReason}` : ''}`] };
   }
-  if (!desired) return { action: 'update', reasons: ['configuration depends on the new stack'] };
+  if (!desired) return { action: 'update', reasons: [DEPENDS_ON_STACK] };
   const reasons = runtimeDifferences(current.config, desired);
   return { action: reasons.length ? 'update' : 'none', reasons };
 }
@@ -277,8 +291,14 @@ export function planDeploy(input: PlanInput): DeployPlan {
       ...(known ? { location: `s3://${known.bucket}/${known.key}` } : {}),
     };
   }
-  const desiredRuntime = stack.action === 'recreate' ? undefined : input.runtime.desired;
+  // The runtime configuration is known only once the stack is (re)created, or once an update
+  // has replaced a resource whose output it uses: apply then updates the runtime.
+  const replaced = stack.action === 'update' ? stack.changes.filter(replacesRuntimeInput).map((c) => c.logicalId) : [];
+  const desiredRuntime = stack.action === 'recreate' || replaced.length ? undefined : input.runtime.desired;
   const runtimeAction = planRuntimeAction(input.runtime.current, desiredRuntime);
+  if (replaced.length && input.runtime.current && runtimeAction.reasons[0] === DEPENDS_ON_STACK) {
+    runtimeAction.reasons = [`the stack update replaces ${replaced.join(', ')}, which the configuration uses`];
+  }
   const renamed = input.runtimeName !== input.agentName;
   return {
     region: input.region,

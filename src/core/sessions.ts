@@ -1,6 +1,7 @@
 /**
- * Output sessions: the folders `outputs/<session>/` the agent writes, grouped from an S3 listing.
- * Session names start with a UTC timestamp `YYYYMMDD_HHMMSS` (optionally `_suffix`). Pure.
+ * Runs' outputs (`download` calls them runs; named `OutputSession` here): the folders
+ * `outputs/<run>/` the agent writes, one per invocation, grouped from an S3 listing. Run names
+ * start with a UTC timestamp `YYYYMMDD_HHMMSS` (optionally `_suffix`). Pure.
  */
 import { checkOutputKey, isFolderMarker, OUTPUTS_PREFIX, unsafeSegmentReason } from './output-keys.js';
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getApiKey } from '../aws/apigateway.js';
-import { stackStatus } from '../aws/stack-ops.js';
+import { stackStatus } from '../aws/cloudformation.js';
 import { API_KEY_FILE, curlExample, gitignoreWith, maskSecret } from '../core/api-key.js';
 import { CliError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/state-file.js';

@@ -25,7 +25,7 @@ import { buildContextKey, buildFailedError, LOG_TAIL_LINES, phaseLines, type Bui
 import { CliError } from '../core/errors.js';
 import { zipBuildContext } from '../io/build-context.js';
 import type { AwsClients } from '../aws/clients.js';
-import type { ApplyStep, StepOptions } from './deploy.js';
+import type { ApplyStep, StepOptions } from './deploy-state.js';
 
 /** The image step for `--build codebuild` (see the module comment). */
 export function codeBuildStep(options: StepOptions): ApplyStep {
@@ -115,7 +115,7 @@ async function runBuild(
   let final: BuildStatusView;
   try {
     await report(started);
-    final = await followBuild(clients, id, { pollMs: options.poll.pollMs, deadline: options.poll.deadline, onRead: report });
+    final = await followBuild(clients, id, options.waits, report);
     await readLog(final); // lines written after the last read
   } catch (error) {
     progress.fail(`CodeBuild build ${id}: not followed to its end`);

@@ -10,7 +10,7 @@ import { imageTagExists } from '../aws/ecr.js';
 import { objectExists } from '../aws/s3-code.js';
 import { ARTIFACT_TYPES, CODE_ENTRY_POINT, CODE_RUNTIME, CODE_WORKSPACE_MOUNT, SESSION_STORAGE_MOUNT, codePackageKey, DEFAULT_ARTIFACT, type ArtifactType } from '../core/code-artifact.js';
 import { findRuntimeByName, getRuntime } from '../aws/runtime.js';
-import type { PollOptions } from '../aws/wait.js';
+import type { WaitOptions } from '../aws/wait.js';
 import { defaultStackName, type ResolvedConfig } from '../core/config.js';
 import { parseSecretArn } from '../core/arn.js';
 import { UsageError } from '../core/errors.js';
@@ -185,7 +185,7 @@ export async function gatherDeploy(
   target: DeployTarget,
   account: string,
   sources: { templatePath: string; contextDir: string; stackParameters?: Record<string, string> },
-  poll: PollOptions,
+  wait: WaitOptions,
 ): Promise<Gathered> {
   const code = target.artifact === 'code';
   // The code packager (execa, yazl) is loaded only for a code artifact.
@@ -220,7 +220,7 @@ export async function gatherDeploy(
       ? imageTagExists(clients, current.outputs.EcrRepositoryName, imageTag).then((hasTag) => ({ uri: current!.outputs.EcrRepositoryUri!, hasTag }))
       : undefined,
     runtimeLookup,
-    stackAction === 'update' ? createUpdateChangeSet(clients, desired, poll) : undefined,
+    stackAction === 'update' ? createUpdateChangeSet(clients, desired, wait) : undefined,
   ]);
   const apiEnabled = (desired.parameters.EnableApi ?? current?.parameters.EnableApi) === 'true';
   const imageBuildEnabled = (desired.parameters.EnableCodeBuild ?? current?.parameters.EnableCodeBuild) === 'true';

@@ -1,8 +1,50 @@
 /**
- * The deployment state written after a deploy (one record of `.agentcore-claude/deployments.json`, schema in core/state.ts).
+ * What deploy's apply produces ({@link ApplyState}), the shape of its steps, and the deployment
+ * state written from it (one record of `.agentcore-claude/deployments.json`, schema in core/state.ts).
  */
+import type { AwsClients } from '../aws/clients.js';
+import type { RuntimeRef } from '../aws/runtime.js';
+import type { WaitOptions } from '../aws/wait.js';
+import type { LifecycleSettings } from '../core/duration.js';
+import type { DeployPlan, DesiredStack } from '../core/plan.js';
 import type { DeploymentState } from '../core/state.js';
-import type { ApplyState } from './deploy.js';
+import type { IoHost } from '../io/host.js';
+import type { DeployTarget } from './deploy-gather.js';
+
+/** What apply has produced so far; steps read and extend it. */
+export interface ApplyState {
+  target: DeployTarget;
+  plan: DeployPlan;
+  /** The stack as wanted (template body, parameters): for steps that update it again (e.g. `--with-api`). */
+  desiredStack: DesiredStack;
+  account: string;
+  outputs: Record<string, string>;
+  imageUri?: string;
+  /** Code artifact: `s3://bucket/key` of the package. */
+  codeLocation?: string;
+  runtime?: RuntimeRef;
+  /** The runtime's lifecycle settings after apply (asked for, or kept from the runtime). */
+  lifecycle?: LifecycleSettings;
+}
+
+/** One step of apply. `activity` says what keeps running in AWS if the user interrupts it (undefined: nothing). */
+export interface ApplyStep {
+  name: string;
+  activity: (state: ApplyState) => string | undefined;
+  run: (state: ApplyState, clients: AwsClients) => Promise<void>;
+}
+
+/** What every apply step is given. */
+export interface StepOptions {
+  io: IoHost;
+  /** Deadline (`--timeout`), delays and signal of the apply phase's waits. */
+  waits: WaitOptions;
+  /** Wait for the runtime version to be READY (`--no-wait` → false). */
+  wait: boolean;
+  contextDir: string;
+  /** Tell Ctrl-C what a step leaves running once it knows more than its `activity` said (e.g. a build id). */
+  onActivity?: (activity: string | undefined) => void;
+}
 
 /**
  * The state after apply. `api` comes from the stack outputs (ApiEndpoint/ApiKeyId, present once

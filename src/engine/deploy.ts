@@ -6,26 +6,28 @@
  * Running deploy again is always safe: every step compares what exists with what is wanted.
  */
 import type { AwsClients } from '../aws/clients.js';
-import { createStack, deleteChangeSet, deleteStack, describeStack, executeChangeSet, type StackWatch } from '../aws/cloudformation.js';
+import { createStack, deleteChangeSet, deleteStack, describeStack, executeChangeSet, type StackProgress } from '../aws/cloudformation.js';
 import { registryLogin } from '../aws/ecr.js';
 import { uploadFile } from '../aws/s3-code.js';
 import { checkCodePackageSize, codePackageKey } from '../core/code-artifact.js';
-import { createRuntime, updateRuntime, waitForRuntimeVersion, type RetryOptions, type RuntimeRef } from '../aws/runtime.js';
+import { createRuntime, updateRuntime, waitForRuntimeVersion } from '../aws/runtime.js';
 import { callerIdentity } from '../aws/sts.js';
-import type { PollOptions } from '../aws/wait.js';
+import type { WaitDelays, WaitOptions } from '../aws/wait.js';
 import type { ResolvedConfig } from '../core/config.js';
 import type { LifecycleSettings } from '../core/duration.js';
 import { CliError, ExitCode } from '../core/errors.js';
-import { planDeploy, planRuntimeAction, type CurrentRuntime, type CurrentStack, type DeployPlan, type DesiredStack } from '../core/plan.js';
+import { planDeploy, type CurrentRuntime, type CurrentStack, type DeployPlan } from '../core/plan.js';
 import type { DeploymentState } from '../core/state.js';
 import type { IoHost } from '../io/host.js';
 import { askConfirm } from '../io/prompt.js';
 import { writeState } from '../io/state-file.js';
-import { deploymentState } from './deploy-state.js';
+import { deploymentState, type ApplyState, type ApplyStep, type StepOptions } from './deploy-state.js';
 import { buildAndPush, checkDocker, dockerLogin } from './docker.js';
 import { formatPlan } from './deploy-format.js';
 import { codeBuildStep } from './codebuild.js';
 import { gatherDeploy, resolveTarget, runtimeConfig, type DeployTarget } from './deploy-gather.js';
+
+export type { ApplyState, ApplyStep, StepOptions };
 
 export interface DeployContext {
   io: IoHost;
@@ -54,34 +56,12 @@ export interface DeployOptions {
   stackParameters?: Record<string, string>;
   /** Steps run after the runtime step (seam for `--with-api`). */
   extraSteps?: ApplyStep[];
-  /** Poll interval (ms) and sleep, for tests. */
-  poll?: Pick<PollOptions, 'pollMs' | 'sleep'>;
-  retry?: RetryOptions;
+  /** Seconds between the checks of every wait (stack, change set, runtime, IAM propagation): for tests. */
+  delays?: WaitDelays;
+  /** Stops the waits (Ctrl-C). */
+  signal?: AbortSignal;
   /** Told what is running in AWS while a step waits (undefined when nothing is), for Ctrl-C. */
   onActivity?: (activity: string | undefined) => void;
-}
-
-/** What apply has produced so far; steps read and extend it. */
-export interface ApplyState {
-  target: DeployTarget;
-  plan: DeployPlan;
-  /** The stack as wanted (template body, parameters): for steps that update it again (e.g. `--with-api`). */
-  desiredStack: DesiredStack;
-  account: string;
-  outputs: Record<string, string>;
-  imageUri?: string;
-  /** Code artifact: `s3://bucket/key` of the package. */
-  codeLocation?: string;
-  runtime?: RuntimeRef;
-  /** The runtime's lifecycle settings after apply (asked for, or kept from the runtime). */
-  lifecycle?: LifecycleSettings;
-}
-
-/** One step of apply. `activity` says what keeps running in AWS if the user interrupts it (undefined: nothing). */
-export interface ApplyStep {
-  name: string;
-  activity: (state: ApplyState) => string | undefined;
-  run: (state: ApplyState, clients: AwsClients) => Promise<void>;
 }
 
 export interface DeployResult {
@@ -108,9 +88,10 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const identity = await callerIdentity(clients);
   io.info(`Deploying as ${identity.arn} (account ${identity.account}, region ${target.region})`);
 
-  const poll: PollOptions = { ...options.poll };
-  const gathered = await gatherDeploy(clients, target, identity.account, options, poll);
-  const plan = planDeploy(gathered.input);
+  const waits: WaitOptions = { delays: options.delays, signal: options.signal };
+  const gathered = await gatherDeploy(clients, target, identity.account, options, waits);
+  // Plain data from here on: apply executes it and never changes it.
+  const plan = deepFreeze(planDeploy(gathered.input));
   for (const line of formatPlan(plan)) io.info(line);
 
   if (options.dryRun) {
@@ -129,7 +110,7 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   const deadline = Date.now() + (options.timeoutSeconds ?? 1800) * 1000;
   const desiredStack = { ...gathered.input.stack.desired, parameters: plan.stack.parameters };
   const state: ApplyState = { target, plan, desiredStack, account: identity.account, outputs: gathered.currentStack?.outputs ?? {} };
-  const stepOptions: StepOptions = { io, poll: { ...poll, deadline }, wait: options.wait ?? true, retry: options.retry, contextDir: options.contextDir, onActivity: options.onActivity };
+  const stepOptions: StepOptions = { io, waits: { ...waits, deadline }, wait: options.wait ?? true, contextDir: options.contextDir, onActivity: options.onActivity };
   const steps = [
     stackStep(stepOptions, gathered.changeSetName),
     plan.artifact.type === 'code' ? codeStep(stepOptions) : plan.image?.build === 'codebuild' ? codeBuildStep(stepOptions) : imageStep(stepOptions),
@@ -147,15 +128,6 @@ export async function deploy(ctx: DeployContext, options: DeployOptions): Promis
   return finish(ctx, state, plan);
 }
 
-export interface StepOptions {
-  io: IoHost;
-  poll: PollOptions;
-  wait: boolean;
-  retry?: RetryOptions;
-  contextDir: string;
-  /** Tell Ctrl-C what a step leaves running once it knows more than its `activity` said (e.g. a build id). */
-  onActivity?: (activity: string | undefined) => void;
-}
 
 async function confirmRecreate(io: IoHost, plan: DeployPlan, yes: boolean | undefined): Promise<void> {
   io.warn(`Stack ${plan.stack.name} is in ROLLBACK_COMPLETE: its first creation failed, and CloudFormation can only delete such a stack. Deploy will delete it and create it again.`);
@@ -175,14 +147,14 @@ function stackStep(options: StepOptions, changeSetName: string | undefined): App
       const { io } = options;
       if (plan.stack.action === 'none') return;
       const progress = io.progress(`Stack ${plan.stack.name}: ${plan.stack.action}…`);
-      const watch: StackWatch = { ...options.poll, onEvent: (line) => progress.log(line) };
+      const events: StackProgress = { onEvent: (line) => progress.log(line) };
       try {
         let result: CurrentStack;
         if (plan.stack.action === 'update' && changeSetName) {
-          result = await executeChangeSet(clients, plan.stack.name, changeSetName, watch);
+          result = await executeChangeSet(clients, plan.stack.name, changeSetName, options.waits, events);
         } else {
-          if (plan.stack.action === 'recreate') await deleteStack(clients, plan.stack.name, watch);
-          result = await createStack(clients, state.desiredStack, watch);
+          if (plan.stack.action === 'recreate') await deleteStack(clients, plan.stack.name, options.waits, events);
+          result = await createStack(clients, state.desiredStack, options.waits, events);
         }
         // Some CloudFormation implementations (moto after a CREATE change set) omit Outputs: describe again.
         const outputs = Object.keys(result.outputs).length ? result.outputs : ((await describeStack(clients, plan.stack.name))?.outputs ?? {});
@@ -231,7 +203,6 @@ function codeStep(options: StepOptions): ApplyStep {
       if (!bucket) throw new CliError('The stack has no OutputBucketName output.', { code: 'MISSING_OUTPUTS' });
       const key = codePackageKey(state.plan.artifact.tag);
       state.codeLocation = `s3://${bucket}/${key}`;
-      state.plan.artifact.location = state.codeLocation;
       if (state.plan.artifact.action === 'reuse') return;
       const { io } = options;
       const { buildCodePackage } = await import('./code-package.js');
@@ -274,7 +245,12 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Create or update the runtime with the complete configuration (or nothing), then wait for READY. */
+/**
+ * Create or update the runtime as the plan says (or nothing), with the complete configuration from
+ * the stack outputs as they are now, then wait for READY. Never decides again: the plan already
+ * asks for an update wherever the outputs could change (a new stack, a replaced role, bucket or
+ * repository; see planDeploy).
+ */
 function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined): ApplyStep {
   return {
     name: 'runtime',
@@ -288,20 +264,17 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
       const lifecycle = wanted.lifecycle ?? definedLifecycle(current?.config.lifecycle);
       const desired = lifecycle ? { ...wanted, lifecycle } : wanted;
       state.lifecycle = lifecycle;
-      // Decide again with the real stack outputs (the plan may not have known them).
-      const decision = planRuntimeAction(current, desired);
-      state.plan.runtime.action = decision.action;
-      state.plan.runtime.reasons = decision.reasons;
-      if (decision.action === 'none') {
+      const { action } = state.plan.runtime;
+      if (action === 'none') {
         state.runtime = current && { id: current.id, arn: current.arn, name: current.name, version: current.version, status: current.status };
         return;
       }
       const name = state.plan.runtime.name;
-      const retry: RetryOptions = {
-        ...options.retry,
-        onRetry: (ms) => io.info(`The execution role is not assumable yet (IAM propagation); retrying in ${Math.round(ms / 1000)} s…`),
-      };
-      const ref = decision.action === 'create' || !current ? await createRuntime(clients, name, desired, retry) : await updateRuntime(clients, current, desired, retry);
+      const onRetry = () => io.info('The execution role is not assumable yet (IAM propagation); retrying…');
+      const ref =
+        action === 'create' || !current
+          ? await createRuntime(clients, name, desired, options.waits, onRetry)
+          : await updateRuntime(clients, current, desired, options.waits, onRetry);
       state.runtime = ref;
       if (!options.wait) {
         io.info(`Runtime ${name} version ${ref.version} is ${ref.status}; not waiting (--no-wait). Check it with \`agentcore-claude info\`.`);
@@ -309,7 +282,7 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
       }
       const progress = io.progress(`Runtime ${name} version ${ref.version}: ${ref.status}…`);
       try {
-        const ready = await waitForRuntimeVersion(clients, ref, { ...options.poll, onStatus: (status) => progress.update(`Runtime ${name} version ${ref.version}: ${status}…`) });
+        const ready = await waitForRuntimeVersion(clients, ref, options.waits, (status) => progress.update(`Runtime ${name} version ${ref.version}: ${status}…`));
         state.runtime = { id: ready.id || ref.id, arn: ready.arn || ref.arn, name, version: ready.version || ref.version, status: ready.status };
         progress.succeed(`Runtime ${name} version ${state.runtime.version} is READY`);
       } catch (error) {
@@ -318,6 +291,14 @@ function runtimeStep(options: StepOptions, current: CurrentRuntime | undefined):
       }
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 function definedLifecycle(lifecycle: LifecycleSettings | undefined): LifecycleSettings | undefined {

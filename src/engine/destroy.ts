@@ -9,10 +9,10 @@
  * template retains them (DeletionPolicy: Retain) or not. With `--keep-outputs`, a bucket CloudFormation
  * cannot delete (not empty) is retained with DeleteStack's RetainResources.
  */
-import { countImages, deleteAllImages, deleteRepository } from '../aws/ecr-ops.js';
-import { deleteRuntimeAndWait, runtimeStatus } from '../aws/runtime-ops.js';
+import { countImages, deleteAllImages, deleteRepository } from '../aws/ecr.js';
+import { deleteRuntimeAndWait, runtimeStatus } from '../aws/runtime.js';
 import { bucketExists, deleteBucketAndContents, emptyBucket, listAllVersions } from '../aws/s3.js';
-import { deleteStackAndWait, logicalIdsOf } from '../aws/stack-ops.js';
+import { deleteStackAndWait, logicalIdsOf } from '../aws/cloudformation.js';
 import { repositoryNameFromUri, runtimeLogGroup } from '../core/console-links.js';
 import { CliError, ExitCode } from '../core/errors.js';
 import { askConfirm } from '../io/prompt.js';
@@ -127,7 +127,7 @@ export async function applyDestroy(ctx: OpsContext, plan: DestroyPlan, options: 
   };
   if (plan.runtime) {
     const progress = ctx.io.progress(`Deleting runtime ${plan.runtime.name}…`);
-    await deleteRuntimeAndWait(aws, plan.runtime.id, { onPoll: (s) => progress.update(`Deleting runtime ${plan.runtime!.name}: ${s}`) });
+    await deleteRuntimeAndWait(aws, plan.runtime.id, {}, (s) => progress.update(`Deleting runtime ${plan.runtime!.name}: ${s}`));
     progress.succeed(`Runtime ${plan.runtime.name} deleted.`);
     result.runtime = 'deleted';
   }
@@ -163,11 +163,11 @@ async function deleteStack(ctx: OpsContext, plan: DestroyPlan, options: { keepOu
   const stack = plan.stack!;
   const retain = options.keepOutputs && plan.bucket ? await logicalIdsOf(clients, stack.id, 'AWS::S3::Bucket', plan.bucket.name) : [];
   const progress = ctx.io.progress(`Deleting stack ${stack.name}…`);
-  const onPoll = (s: string) => progress.update(`Deleting stack ${stack.name}: ${s}`);
-  let outcome = await deleteStackAndWait(clients, stack.id, { onPoll, displayName: stack.name });
+  const onStatus = (s: string) => progress.update(`Deleting stack ${stack.name}: ${s}`);
+  let outcome = await deleteStackAndWait(clients, stack.id, { displayName: stack.name }, {}, { onStatus });
   if (outcome.status === 'DELETE_FAILED' && retain.length > 0) {
     // A kept bucket that is not empty makes CloudFormation fail; retry keeping it.
-    outcome = await deleteStackAndWait(clients, stack.id, { retain, onPoll, displayName: stack.name });
+    outcome = await deleteStackAndWait(clients, stack.id, { retain, displayName: stack.name }, {}, { onStatus });
   }
   if (outcome.status !== 'DELETE_COMPLETE') {
     progress.fail(`Stack ${stack.name}: ${outcome.status}`);

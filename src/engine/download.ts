@@ -1,6 +1,6 @@
 /**
- * `download`: list the output sessions of the bucket and download the chosen ones to
- * `<out>/<session>/<relative path>`, in parallel, skipping identical files, refusing unsafe keys.
+ * `download`: list the runs of the bucket (one invocation's outputs each, under its output prefix
+ * `outputs/<run>/`) and download the chosen ones to `<out>/<run>/<relative path>`, in parallel, skipping identical files, refusing unsafe keys.
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -24,7 +24,7 @@ export interface DownloadOptions {
   /** `--out`: local directory; default `./outputs`. */
   out?: string;
   latest?: boolean;
-  /** `--session` values (exact names or name prefixes). */
+  /** `--run` values: run names (output prefixes under `outputs/`), exact or their beginning. */
   sessions?: string[];
   all?: boolean;
   concurrency?: number;
@@ -46,7 +46,8 @@ export interface SessionSummary {
 export interface DownloadSummary {
   bucket: string;
   out: string;
-  sessions: string[];
+  /** The runs downloaded (their output prefixes under `outputs/`). */
+  runs: string[];
   downloaded: number;
   skipped: number;
   refused: RefusedKey[];
@@ -120,19 +121,19 @@ export function sessionLine(session: OutputSession): string {
 
 /**
  * Choose sessions from the flags, or with the interactive picker when none is given.
- * @throws UsageError when `--session` matches nothing, or when no flag is given and the terminal
- *   is not interactive (naming `--latest`, `--session`, `--all`).
+ * @throws UsageError when `--run` matches nothing, or when no flag is given and the terminal
+ *   is not interactive (naming `--latest`, `--run`, `--all`).
  */
 export async function chooseSessions(ctx: OpsContext, sessions: OutputSession[], options: DownloadOptions): Promise<OutputSession[]> {
   const given = [options.latest, options.all, (options.sessions?.length ?? 0) > 0].filter(Boolean).length;
-  if (given > 1) throw new UsageError('Choose one of --latest, --session and --all.', { code: 'CONFLICTING_FLAGS' });
+  if (given > 1) throw new UsageError('Choose one of --latest, --run and --all.', { code: 'CONFLICTING_FLAGS' });
   if (options.all) return sessions;
   if (options.latest) return sessions.slice(0, 1);
   if (options.sessions?.length) {
     const { selected, unmatched } = selectSessions(sessions, options.sessions);
     if (unmatched.length > 0) {
-      throw new UsageError(`No output session matches ${unmatched.map((u) => `"${u}"`).join(', ')}.`, {
-        hint: `Sessions: ${sessions.slice(0, 5).map((s) => s.name).join(', ')}${sessions.length > 5 ? ', …' : ''} (\`download --list\` shows all).`,
+      throw new UsageError(`No run matches ${unmatched.map((u) => `"${u}"`).join(', ')}.`, {
+        hint: `Runs: ${sessions.slice(0, 5).map((s) => s.name).join(', ')}${sessions.length > 5 ? ', …' : ''} (\`download --list\` shows all).`,
         code: 'NO_SUCH_SESSION',
       });
     }
@@ -142,9 +143,9 @@ export async function chooseSessions(ctx: OpsContext, sessions: OutputSession[],
   const { askChoices } = await import('../io/prompt.js');
   return askChoices(
     ctx.io,
-    'Which output sessions should be downloaded?',
+    'The outputs of which runs should be downloaded?',
     sessions.map((s) => ({ name: sessionLine(s), value: s })),
-    'Pass --latest, --session <name> (repeatable) or --all to choose without a prompt; `download --list` shows the sessions.',
+    'Pass --latest, --run <name> (repeatable) or --all to choose without a prompt; `download --list` shows the runs.',
   );
 }
 
@@ -164,7 +165,7 @@ export async function downloadSessions(
   const summary: DownloadSummary = {
     bucket,
     out,
-    sessions: chosen.map((s) => s.name),
+    runs: chosen.map((s) => s.name),
     downloaded: 0,
     skipped: 0,
     refused: [...chosen.flatMap((s) => s.refused), ...(options.all ? orphans : [])],

@@ -8,18 +8,19 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import { createUpdateChangeSet, describeStack, executeChangeSet } from '../aws/cloudformation.js';
-import type { PollOptions } from '../aws/wait.js';
+import type { WaitOptions } from '../aws/wait.js';
 import { CliError } from '../core/errors.js';
 import type { DesiredStack } from '../core/plan.js';
 import type { IoHost } from '../io/host.js';
 import { publishBridge, type PublishedBridge } from './bridge-package.js';
-import type { ApplyStep } from './deploy.js';
+import type { ApplyStep } from './deploy-state.js';
 
 export interface HttpApiStepOptions {
   io: IoHost;
   /** The esbuild bundle of the bridge (`dist/lambda/bridge.cjs`, the AWS SDK client inside). */
   bridgePath: string;
-  poll: PollOptions;
+  /** Deadline (`--timeout`) of the stack update. */
+  wait: WaitOptions;
 }
 
 /**
@@ -72,8 +73,8 @@ export function httpApiStep(options: HttpApiStepOptions): ApplyStep {
 async function updateStack(clients: AwsClients, options: HttpApiStepOptions, desired: DesiredStack): Promise<Record<string, string>> {
   const progress = options.io.progress(`Stack ${desired.name}: adding the HTTP API…`);
   try {
-    const changeSet = await createUpdateChangeSet(clients, desired, options.poll);
-    if (changeSet !== 'no-changes') await executeChangeSet(clients, desired.name, changeSet.name, { ...options.poll, onEvent: (line) => progress.log(line) });
+    const changeSet = await createUpdateChangeSet(clients, desired, options.wait);
+    if (changeSet !== 'no-changes') await executeChangeSet(clients, desired.name, changeSet.name, options.wait, { onEvent: (line) => progress.log(line) });
     const outputs = (await describeStack(clients, desired.name))?.outputs ?? {};
     progress.succeed(`Stack ${desired.name}: HTTP API ready`);
     return outputs;

@@ -3,7 +3,7 @@
  * (DescribeStacks), bucket, image, API endpoint, log group, console links. Never prints secrets
  * (no API key values, no runtime environment variables).
  */
-import { runtimeStatus } from '../aws/runtime-ops.js';
+import { runtimeStatus } from '../aws/runtime.js';
 import { consoleLinks, runtimeLogGroup } from '../core/console-links.js';
 import { liveStack, requireDeployment, runtimeIdOf, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
 

@@ -4,8 +4,8 @@
  * runtime `deploy` would have made for `--name`; `--api` goes through the HTTP API with the
  * endpoint `deploy --with-api` recorded (or the stack's ApiEndpoint output) and the key `api-key` saved.
  */
-import { readSavedApiKey } from '../aws/http-api.js';
 import { parseRuntimeArn } from '../core/arn.js';
+import { HttpApiTransport, readSavedApiKey } from './transports/http-api.js';
 import { CliError, UsageError } from '../core/errors.js';
 import { requireDeployment, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
 import type { AgentTransport } from './transports/transport.js';
@@ -27,12 +27,7 @@ export interface RemoteOptions {
 export async function remoteTransport(ctx: OpsContext, options: RemoteOptions): Promise<AgentTransport> {
   if (options.api) {
     const [endpoint, apiKey] = await Promise.all([apiEndpointOf(ctx), readSavedApiKey(ctx.cwd)]);
-    const { HttpApiTransport } = await import('./transports/http-api.js');
     return new HttpApiTransport(endpoint, apiKey, options.timeoutMs);
-  }
-  if (options.runtimeArn && !ctx.config.region) {
-    ctx.config.region = regionOfArn(options.runtimeArn);
-    ctx.config.sources.region = 'flag';
   }
   const runtimeArn = options.runtimeArn ?? (await runtimeArnOf(ctx));
   const { AgentCoreTransport } = await import('./transports/agentcore.js');
@@ -64,7 +59,7 @@ export async function runtimeArnOf(ctx: OpsContext): Promise<string> {
 async function apiEndpointOf(ctx: OpsContext): Promise<string> {
   if (stateMatches(ctx) && ctx.state.api?.endpoint) return ctx.state.api.endpoint;
   requireDeployment(ctx);
-  const { stackStatus } = await import('../aws/stack-ops.js');
+  const { stackStatus } = await import('../aws/cloudformation.js');
   const endpoint = (await stackStatus(ctx.aws(), stackNameOf(ctx)))?.outputs[STACK_OUTPUTS.apiEndpoint];
   if (endpoint) return endpoint;
   throw new UsageError(`The deployment has no HTTP API (stack ${stackNameOf(ctx)} has no ${STACK_OUTPUTS.apiEndpoint} output).`, {

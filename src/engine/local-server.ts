@@ -7,11 +7,15 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import type { WaitDefaults } from '../aws/wait.js';
 import { CliError } from '../core/errors.js';
 import { detectLocalModelAccess } from '../core/model-access.js';
 import { modelPinEnvironment, resolveModelId } from '../core/model.js';
 
 export { LOCAL_WORKSPACE_ROOT } from '../core/local-defaults.js';
+
+/** A starting server is asked every 0.1 s whether it answers. */
+const SERVER_START_WAIT: WaitDefaults = { minDelay: 0.1, maxDelay: 0.1 };
 
 /** Path of the built agent server inside this package. */
 export function agentServerEntry(): string {
@@ -90,17 +94,23 @@ export async function startLocalServer(options: LocalServerOptions, readyTimeout
   void child.then(() => {
     exited = true;
   });
-  const deadline = Date.now() + readyTimeoutMs;
-  while (!(await isAgentListening(url, 500))) {
-    if (exited || Date.now() > deadline) {
-      child.kill('SIGTERM');
-      const result = await child;
-      throw new CliError(`The local agent server did not start at ${url}${exited ? ` (exit code ${result.exitCode})` : ` within ${readyTimeoutMs / 1000} s`}.`, {
-        hint: startFailureHint(output),
-        code: 'LOCAL_SERVER_FAILED',
-      });
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  // true: answers /ping; false: exited; undefined: not yet (checked again 0.1 s later).
+  const notReady = new Error('not ready');
+  // Loaded here: the waiter comes with the AWS SDK's core, which `invoke --local` otherwise never loads.
+  const { waitUntil } = await import('../aws/wait.js');
+  const ready = await waitUntil(async () => ((await isAgentListening(url, 500)) ? true : exited ? false : undefined), { deadline: Date.now() + readyTimeoutMs }, SERVER_START_WAIT, () => notReady).catch(
+    (error: unknown) => {
+      if (error === notReady) return false;
+      throw error;
+    },
+  );
+  if (!ready) {
+    child.kill('SIGTERM');
+    const result = await child;
+    throw new CliError(`The local agent server did not start at ${url}${exited ? ` (exit code ${result.exitCode})` : ` within ${readyTimeoutMs / 1000} s`}.`, {
+      hint: startFailureHint(output),
+      code: 'LOCAL_SERVER_FAILED',
+    });
   }
   return {
     url,

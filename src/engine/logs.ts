@@ -2,6 +2,7 @@
  * `logs`: print the runtime's CloudWatch log events; `--follow` polls for new ones with backoff
  * until Ctrl-C, never printing an event twice.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { filterAllEvents } from '../aws/logs.js';
 import { runtimeLogGroup } from '../core/console-links.js';
 import { parseSince } from '../core/log-since.js';
@@ -79,8 +80,10 @@ export async function streamLogs(ctx: OpsContext, logGroupName: string, options:
   const base = options.intervalMs ?? 1_000;
   const max = options.maxIntervalMs ?? 15_000;
   let interval = base;
+  // A loop rather than an SDK waiter: following never ends by itself (only Ctrl-C stops it), and
+  // the delay drops back to `base` whenever events arrive, which a waiter's backoff cannot do.
   while (!options.signal?.aborted) {
-    await sleep(interval, options.signal);
+    await delay(interval, undefined, { signal: options.signal }).catch(() => undefined);
     if (options.signal?.aborted) break;
     let fresh: number;
     try {
@@ -92,16 +95,4 @@ export async function streamLogs(ctx: OpsContext, logGroupName: string, options:
     interval = fresh > 0 ? base : Math.min(interval * 2, max);
   }
   return printed;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

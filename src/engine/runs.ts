@@ -4,6 +4,7 @@
  * session alive up to its maximum lifetime); a status request in the same session reads its progress.
  */
 import { asyncStartSchema, STATUS_PAYLOAD, statusReplySchema, type AsyncStart, type StatusReply } from '@agentcore-claude/protocol';
+import { waitUntil, type WaitDefaults, type WaitOptions } from '../aws/wait.js';
 import { CliError, UsageError } from '../core/errors.js';
 import { errorForStatus } from './transports/agent-stream.js';
 import { canCall, type AgentTransport, type JsonCallTransport } from './transports/transport.js';
@@ -50,37 +51,26 @@ export async function runStatus(transport: AgentTransport, sessionId: string, si
   });
 }
 
-export interface WaitOptions {
-  /** First poll interval in ms (doubles up to `maxIntervalMs`); default 1000. */
-  intervalMs?: number;
-  maxIntervalMs?: number;
-  /** Give up after this many ms; default: never. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  onPoll?: (reply: StatusReply) => void;
-  sleep?: (ms: number) => Promise<void>;
-}
+/** Delays between status requests, in seconds: 1 s, growing to 10 s. */
+export const RUN_WAIT: WaitDefaults = { minDelay: 1, maxDelay: 10 };
 
 /**
- * Poll {@link runStatus} until the run is no longer `running`.
+ * Ask {@link runStatus} until the run is no longer `running`.
+ * @param onPoll called with each reply.
  * @returns the last reply (`succeeded`, `failed`, or `unknown`).
- * @throws CliError (exit 3) when `timeoutMs` passes first.
+ * @throws CliError (exit 3, `WAIT_TIMEOUT`) past `wait.deadline` (default: none); the signal's
+ *   reason when it aborts.
  */
-export async function waitForRun(transport: AgentTransport, sessionId: string, options: WaitOptions = {}): Promise<StatusReply> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-  let interval = options.intervalMs ?? 1000;
-  for (;;) {
-    const reply = await runStatus(transport, sessionId, options.signal);
-    options.onPoll?.(reply);
-    if (reply.status !== 'running') return reply;
-    if (Date.now() + interval > deadline) {
-      throw new CliError(`The run in session ${sessionId} is still running.`, {
-        hint: `Check again later: agentcore-claude status --session ${sessionId} --wait`,
-        code: 'WAIT_TIMEOUT',
-      });
-    }
-    await sleep(interval);
-    interval = Math.min(interval * 2, options.maxIntervalMs ?? 10_000);
-  }
+export async function waitForRun(transport: AgentTransport, sessionId: string, wait: WaitOptions = {}, onPoll?: (reply: StatusReply) => void): Promise<StatusReply> {
+  const check = async () => {
+    const reply = await runStatus(transport, sessionId, wait.signal);
+    onPoll?.(reply);
+    return reply.status === 'running' ? undefined : reply;
+  };
+  return waitUntil(check, wait, RUN_WAIT, () =>
+    new CliError(`The run in session ${sessionId} is still running.`, {
+      hint: `Check again later: agentcore-claude status --session ${sessionId} --wait`,
+      code: 'WAIT_TIMEOUT',
+    }),
+  );
 }

@@ -6,7 +6,7 @@ import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { readRunStatusObject } from '../aws/session-objects.js';
 import { COMMAND_ACTION, runSessionCommand, STOP_ACTION, stopRuntimeSession, type CommandEnd, type CommandOutput } from '../aws/runtime-session.js';
 import { translateAwsError } from '../aws/aws-errors.js';
-import { awsErrorName } from '../aws/wait.js';
+import { awsErrorName, waitUntil, type WaitDefaults, type WaitOptions } from '../aws/wait.js';
 import { EXPORT_PAYLOAD, exportReplySchema, runStateSchema, type ExportReply, type RunState, type StatusReply } from '@agentcore-claude/protocol';
 import { CliError, ExitCode, errorMessage } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
@@ -30,7 +30,8 @@ export interface StopOutcome {
  * Stop the session (StopRuntimeSession; its agent gets SIGTERM and delivers), then read what the
  * agent stored: the run status `runs/<id>.json` of the run that was in progress.
  * @param before the session's status just before the stop (from the agent), to know which run to wait for
- * @param waitMs how long to wait for the stopped run's stored status (the agent has 25 s to deliver)
+ * @param wait until when to wait for the stopped run's stored status (default 60 s from now; the
+ *   agent has 25 s to deliver), read every 0.5 s
  * @throws CliError `SESSION_NOT_FOUND` (exit 2) when AgentCore has no such live session.
  */
 export async function stopSession(
@@ -39,7 +40,7 @@ export async function stopSession(
   target: { runtimeArn: string; qualifier?: string; bucket: string },
   sessionId: string,
   before: StatusReply | undefined,
-  options: { waitMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+  wait: WaitOptions = {},
 ): Promise<StopOutcome> {
   validateRuntimeSessionId(sessionId);
   try {
@@ -48,18 +49,21 @@ export async function stopSession(
     throw sessionError(error, sessionId, STOP_ACTION, 'Cannot stop the session');
   }
   const running = before && before.status === 'running' ? before.invocation_id : null;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = Date.now() + (options.waitMs ?? 60_000);
-  for (;;) {
+  const check = async (): Promise<StopOutcome | undefined> => {
     const stored = runStateSchema.safeParse(await readRunStatusObject(s3, target.bucket, sessionId));
     const run = stored.success && stored.data.runtime_session_id === sessionId ? stored.data : null;
     const done = running === null || (run?.invocation_id === running && run.status !== 'running');
-    if (done || Date.now() > deadline) {
-      return { runtime_session_id: sessionId, stopped_invocation_id: running, run: done ? run : null, delivery_unconfirmed: !done };
-    }
-    await sleep(500);
-  }
+    return done ? { runtime_session_id: sessionId, stopped_invocation_id: running, run, delivery_unconfirmed: false } : undefined;
+  };
+  const unconfirmed = new Error('not delivered in time');
+  return waitUntil(check, { ...wait, deadline: wait.deadline ?? Date.now() + 60_000 }, DELIVERY_WAIT, () => unconfirmed).catch((error: unknown) => {
+    if (error !== unconfirmed) throw error;
+    return { runtime_session_id: sessionId, stopped_invocation_id: running, run: null, delivery_unconfirmed: true };
+  });
 }
+
+/** The stored run status is read every 0.5 s while a stopped session delivers. */
+const DELIVERY_WAIT: WaitDefaults = { minDelay: 0.5, maxDelay: 0.5 };
 
 /**
  * Ask the agent serving the session to write its archive to S3 now (`{"action":"export"}`).

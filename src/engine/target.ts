@@ -5,7 +5,7 @@
  * `--bucket` for `download`). Without either, a usage error says to deploy or pass a flag.
  */
 import type { AwsClients } from '../aws/clients.js';
-import type { StackStatus } from '../aws/stack-ops.js';
+import type { StackStatus } from '../aws/cloudformation.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import type { DeploymentState } from '../core/state.js';
@@ -87,7 +87,7 @@ export async function runtimeIdOf(ctx: OpsContext): Promise<string | undefined> 
 
 /** Live stack status and outputs (DescribeStacks), or undefined when the stack does not exist. */
 export async function liveStack(ctx: OpsContext): Promise<StackStatus | undefined> {
-  const { stackStatus } = await import('../aws/stack-ops.js');
+  const { stackStatus } = await import('../aws/cloudformation.js');
   return stackStatus(ctx.aws(), stackNameOf(ctx));
 }
 

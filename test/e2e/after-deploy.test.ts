@@ -62,14 +62,14 @@ describe('after a real deploy', () => {
     expect(['READY', 'CREATING']).toContain(info.runtime.status);
   });
 
-  it('download --latest fetches the newest output session from the deployed bucket', async () => {
+  it('download --latest fetches the newest run from the deployed bucket', async () => {
     await putObjects(moto.env, state.bucket, {
       'outputs/20250105_120000/result.md': 'done',
       'outputs/20250104_120000/older.md': 'older',
     });
     const r = await runCli(['download', '--latest', '--json'], { cwd: work.dir, env });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ sessions: ['20250105_120000'], downloaded: 1 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ runs: ['20250105_120000'], downloaded: 1 });
     expect(readFileSync(join(work.dir, 'outputs/20250105_120000/result.md'), 'utf8')).toBe('done');
   });
 

@@ -1,5 +1,5 @@
 /**
- * Issue 5 through the built CLI: `invoke --async` + `status --wait` + `download --session`,
+ * Issue 5 through the built CLI: `invoke --async` + `status --wait` + `download --run`,
  * `invoke --transcript`, `invoke --repo` — against the real agent server (real Claude Code,
  * scripted model) and moto S3.
  */
@@ -59,7 +59,7 @@ describe('invoke --async, status, download', () => {
     expect(reply).toMatchObject({ status: 'succeeded', files_so_far: ['notes/plan.md'], response: { result: 'Plan written.' } });
 
     const folder = (reply.response.output.prefix as string).split('/')[1]!;
-    const download = await cli(['download', '--bucket', BUCKET, '--session', folder, '--out', 'out']);
+    const download = await cli(['download', '--bucket', BUCKET, '--run', folder, '--out', 'out']);
     expect(download.exitCode, download.stderr).toBe(0);
     expect(readFileSync(join(cwd, 'out', folder, 'notes', 'plan.md'), 'utf8')).toBe('# Plan\n');
     // The transcript comes with the outputs.

@@ -1,5 +1,5 @@
 /**
- * `download --latest` finds the newest output session without listing every object under
+ * `download --latest` finds the newest run without listing every object under
  * `outputs/`: the engine against moto_server S3 with a real S3 client whose ListObjectsV2 calls
  * are recorded. For each bucket layout the session found must be the one the full listing puts
  * first (the order `download --list` shows).

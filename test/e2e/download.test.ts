@@ -1,5 +1,5 @@
 /**
- * `download` end to end: the built binary against moto_server S3 seeded with output sessions,
+ * `download` end to end: the built binary against moto_server S3 seeded with runs' outputs,
  * including hostile keys that must be refused while the rest downloads.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -64,36 +64,50 @@ beforeEach(() => {
 });
 
 describe('download', () => {
-  it('--list --json lists sessions newest first with file counts and sizes', async () => {
+  it('--list --json lists runs newest first with file counts and sizes', async () => {
     const r = await runCli(['download', '--list', '--json'], { cwd, env });
     expect(r.exitCode).toBe(0);
-    const { sessions } = JSON.parse(r.stdout);
-    expect(sessions.map((s: { name: string }) => s.name)).toEqual(['20250103_110000', '20250102_100000_fix', '20250101_090000']);
-    expect(sessions[1]).toMatchObject({ file_count: 2, total_bytes: 'export const x = 1;\n'.length + '# fix\n'.length, timestamp: '2025-01-02T10:00:00.000Z' });
-    expect(sessions[0].refused_count).toBe(3);
+    const { runs } = JSON.parse(r.stdout);
+    expect(runs.map((s: { name: string }) => s.name)).toEqual(['20250103_110000', '20250102_100000_fix', '20250101_090000']);
+    expect(runs[1]).toMatchObject({ file_count: 2, total_bytes: 'export const x = 1;\n'.length + '# fix\n'.length, timestamp: '2025-01-02T10:00:00.000Z' });
+    expect(runs[0].refused_count).toBe(3);
   });
 
   it('without a TTY and without a selection flag: a usage error naming the flags (exit 2), nothing written', async () => {
     const r = await runCli(['download'], { cwd, env });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--latest/);
-    expect(r.stderr).toMatch(/--session/);
+    expect(r.stderr).toMatch(/--run/);
     expect(r.stderr).toMatch(/--all/);
     expect(existsSync(join(cwd, 'outputs'))).toBe(false);
   });
 
-  it('--session downloads exactly that session, keeping relative paths', async () => {
-    const r = await runCli(['download', '--session', '20250102_100000_fix', '--json'], { cwd, env });
+  it('--run downloads exactly that run, keeping relative paths', async () => {
+    const r = await runCli(['download', '--run', '20250102_100000_fix', '--json'], { cwd, env });
     expect(r.exitCode).toBe(0);
     expect(filesUnder(join(cwd, 'outputs'))).toEqual(['20250102_100000_fix/README.md', '20250102_100000_fix/src/app.ts']);
     expect(readFileSync(join(cwd, 'outputs/20250102_100000_fix/src/app.ts'), 'utf8')).toBe('export const x = 1;\n');
-    expect(JSON.parse(r.stdout)).toMatchObject({ downloaded: 2, skipped: 0, refused: [], failed: [] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ runs: ['20250102_100000_fix'], downloaded: 2, skipped: 0, refused: [], failed: [] });
   });
 
-  it('--session that matches nothing is a usage error', async () => {
-    const r = await runCli(['download', '--session', '1999'], { cwd, env });
+  it('--run that matches nothing is a usage error', async () => {
+    const r = await runCli(['download', '--run', '1999'], { cwd, env });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/No output session matches "1999"/);
+    expect(r.stderr).toMatch(/No run matches "1999"/);
+  });
+
+  it('--session, the old name of --run, still selects a run and says it is deprecated', async () => {
+    const r = await runCli(['download', '--session', '20250101_090000', '--out', 'old-flag', '--json'], { cwd, env });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/download --session is deprecated.*use --run/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ runs: ['20250101_090000'], downloaded: 1 });
+    expect(filesUnder(join(cwd, 'old-flag'))).toEqual(['20250101_090000/old.txt']);
+  });
+
+  it('--help names --run, not the deprecated --session', async () => {
+    const r = await runCli(['download', '--help'], { cwd, env });
+    expect(r.stdout).toMatch(/--run <name>/);
+    expect(r.stdout).not.toMatch(/--session/);
   });
 
   it('--latest refuses the hostile keys of the newest session, downloads the rest, exit 4, nothing outside --out', async () => {
@@ -116,7 +130,7 @@ describe('download', () => {
     mkdirSync(outside);
     mkdirSync(join(cwd, 'outputs'));
     symlinkSync(outside, join(cwd, 'outputs', '20250102_100000_fix'));
-    const r = await runCli(['download', '--session', '20250102_100000_fix', '--json'], { cwd, env });
+    const r = await runCli(['download', '--run', '20250102_100000_fix', '--json'], { cwd, env });
     expect(r.exitCode).toBe(4);
     expect(JSON.parse(r.stdout).refused.map((x: { key: string }) => x.key).sort()).toEqual([
       'outputs/20250102_100000_fix/README.md',
@@ -131,7 +145,7 @@ describe('download', () => {
     writeFileSync(target, 'keep me');
     mkdirSync(join(cwd, 'outputs/20250101_090000'), { recursive: true });
     symlinkSync(target, join(cwd, 'outputs/20250101_090000/old.txt'));
-    const r = await runCli(['download', '--session', '20250101_090000'], { cwd, env });
+    const r = await runCli(['download', '--run', '20250101_090000'], { cwd, env });
     expect(r.exitCode).toBe(0);
     expect(readFileSync(target, 'utf8')).toBe('keep me');
     expect(lstatSync(join(cwd, 'outputs/20250101_090000/old.txt')).isSymbolicLink()).toBe(false);
@@ -171,7 +185,7 @@ describe('download', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/agentcore-claude deploy/);
     expect(missing.stderr).toMatch(/--bucket/);
-    const r = await runCli(['download', '--session', '20250101_090000', '--bucket', bucket], { cwd, env });
+    const r = await runCli(['download', '--run', '20250101_090000', '--bucket', bucket], { cwd, env });
     expect(r.exitCode).toBe(0);
     expect(readFileSync(join(cwd, 'outputs/20250101_090000/old.txt'), 'utf8')).toBe('oldest session');
   });
@@ -180,7 +194,7 @@ describe('download', () => {
     const many: Record<string, Uint8Array> = {};
     for (let i = 0; i < 150; i += 1) many[`outputs/20240101_000000/big/f${i}.bin`] = new Uint8Array(256 * 1024).fill(i);
     await putObjects(moto.env, bucket, many);
-    const child = execa('node', [BIN, 'download', '--session', '20240101_000000', '--concurrency', '1'], { cwd, env, reject: false, stdin: 'ignore' });
+    const child = execa('node', [BIN, 'download', '--run', '20240101_000000', '--concurrency', '1'], { cwd, env, reject: false, stdin: 'ignore' });
     const dir = join(cwd, 'outputs/20240101_000000/big');
     const deadline = Date.now() + 20_000;
     while (!(existsSync(dir) && readdirSync(dir).filter((f) => !f.endsWith('.part')).length >= 3)) {
@@ -196,7 +210,7 @@ describe('download', () => {
     expect(files.length).toBeLessThan(150);
     for (const f of files) expect(statSync(join(dir, f)).size).toBe(256 * 1024);
 
-    const rerun = await runCli(['download', '--session', '20240101_000000', '--json'], { cwd, env });
+    const rerun = await runCli(['download', '--run', '20240101_000000', '--json'], { cwd, env });
     expect(rerun.exitCode).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ downloaded: 150 - files.length, skipped: files.length });
   });

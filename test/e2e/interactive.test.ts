@@ -1,6 +1,6 @@
 /**
  * The interactive prompts driven through a real pseudo-terminal (tmux), as a person would:
- * the `download` session picker (pick the SECOND session → its files arrive, nothing else), and
+ * the `download` run picker (pick the SECOND run → its files arrive, nothing else), and
  * the `destroy` confirmation (Enter = default No → nothing deleted).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -45,9 +45,9 @@ async function terminal(argv: string[]): Promise<Terminal> {
 }
 
 describe('interactive prompts in a terminal', () => {
-  it('download: the picker lists sessions newest first; picking the second downloads exactly it', async () => {
+  it('download: the picker lists runs newest first; picking the second downloads exactly it', async () => {
     const t = await terminal(['download', '--out', 'picked']);
-    const screen = await t.waitFor(/Which output sessions/);
+    const screen = await t.waitFor(/The outputs of which runs/);
     // Newest first: the second line of choices is 20250201_100000.
     expect(screen.indexOf('20250301_100000')).toBeLessThan(screen.indexOf('20250201_100000'));
     expect(screen.indexOf('20250201_100000')).toBeLessThan(screen.indexOf('20250101_100000'));

@@ -86,7 +86,7 @@ describe('every --json document is snake_case', () => {
     expect((await jsonOf(['list', '--json'])).deployments).toHaveLength(1);
     expect(await jsonOf(['info', '--json'])).toHaveProperty('log_group');
     expect(await jsonOf(['deploy', '--dry-run', '--json'])).toHaveProperty('dry_run', true);
-    expect(await jsonOf(['download', '--list', '--json'])).toHaveProperty('sessions');
+    expect(await jsonOf(['download', '--list', '--json'])).toHaveProperty('runs');
     expect(await jsonOf(['download', '--latest', '--json'])).toHaveProperty('downloaded', 1);
     expect(await jsonOf(['sessions', 'list', '--json'])).toHaveProperty('sessions');
   });

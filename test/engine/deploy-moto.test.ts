@@ -34,7 +34,7 @@ afterAll(async () => {
 
 async function run(templatePath: string) {
   const calls: string[] = [];
-  const result = await deploy(t.context({}, (await loadDeployments({ root: t.dir, path: t.statePath }))[0], (s, c) => calls.push(`${s}:${c}`)), t.options({ templatePath, poll: { pollMs: 50 } }));
+  const result = await deploy(t.context({}, (await loadDeployments({ root: t.dir, path: t.statePath }))[0], (s, c) => calls.push(`${s}:${c}`)), t.options({ templatePath, delays: { minDelay: 0.05, maxDelay: 0.05 } }));
   return { result, calls };
 }
 
@@ -89,7 +89,7 @@ describe('on a fresh moto (reset before each)', () => {
       },
       { step: 'initialize', name: 'recordUpdates' },
     );
-    const result = await deploy(ctx, d.options({ poll: { pollMs: 50 }, ...options }));
+    const result = await deploy(ctx, d.options({ delays: { minDelay: 0.05, maxDelay: 0.05 }, ...options }));
     return { result, calls, updates };
   }
 

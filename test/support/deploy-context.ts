@@ -15,6 +15,9 @@ import type { DeployContext, DeployOptions } from '../../src/engine/deploy.js';
 import { IoHost } from '../../src/io/host.js';
 
 export const TEMPLATE_PATH = fileURLToPath(new URL('../../templates/infrastructure.yaml', import.meta.url));
+/** Delays of 1 ms between the checks of every wait: tests do not wait seconds for a mocked status. */
+export const FAST_WAITS = { minDelay: 0.001, maxDelay: 0.001 };
+
 export const FAKE_DOCKER_DIR = fileURLToPath(new URL('./fake-docker', import.meta.url));
 
 /** A writable stream that keeps what was written. */
@@ -67,7 +70,7 @@ export async function makeTestDeploy(): Promise<TestDeploy> {
       };
     },
     options(extra = {}) {
-      return { contextDir, templatePath: TEMPLATE_PATH, poll: { pollMs: 1 }, retry: { sleep: async () => undefined }, ...extra };
+      return { contextDir, templatePath: TEMPLATE_PATH, delays: FAST_WAITS, ...extra };
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { invokeHttpApi, readSavedApiKey } from '../../src/aws/http-api.js';
+import { invokeHttpApi, readSavedApiKey } from '../../src/engine/transports/http-api.js';
 import { ExitCode, UsageError } from '../../src/core/errors.js';
 import { startApiGateway, type ApiGatewayStandIn } from '../support/apigateway-standin.js';
 import { loadBuiltBridge, type LoadedBridge } from '../support/bridge-zip.js';

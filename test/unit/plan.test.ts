@@ -255,4 +255,28 @@ describe('planDeploy: every combination of stack × image × runtime', () => {
     expect(plan).toMatchObject({ changes: false, stack: { action: 'none' }, image: { action: 'reuse' }, runtime: { action: 'none', reasons: [] } });
     expect(plan.runtime.renamedFrom).toBeUndefined();
   });
+
+  it('a stack update that replaces the role, bucket or repository plans a runtime update (apply never decides again)', () => {
+    const input = (change: { action: string; logicalId: string; type: string; replacement?: string }): PlanInput => ({
+      region: 'us-east-1',
+      account: '1',
+      agentName: 'a',
+      runtimeName: 'a',
+      model: 'm',
+      imageTag: 'c-1',
+      stack: { current: stack('UPDATE_COMPLETE', { templateBody: 'T0' }), desired, changes: [change], resources: [] },
+      repository: { uri: 'r', hasTag: true },
+      runtime: { current: runtime('READY'), desired: config },
+    });
+    const role = { action: 'Modify', logicalId: 'AgentCoreExecutionRole', type: 'AWS::IAM::Role' };
+    expect(planDeploy(input({ ...role, replacement: 'True' })).runtime).toMatchObject({
+      action: 'update',
+      reasons: ['the stack update replaces AgentCoreExecutionRole, which the configuration uses'],
+    });
+    expect(planDeploy(input({ ...role, replacement: 'Conditional' })).runtime.action).toBe('update');
+    expect(planDeploy(input({ action: 'Remove', logicalId: 'OutputBucket', type: 'AWS::S3::Bucket' })).runtime.action).toBe('update');
+    // In place, or another role (the HTTP API's bridge): the outputs the runtime uses stay.
+    expect(planDeploy(input({ ...role, replacement: 'False' })).runtime).toMatchObject({ action: 'none', reasons: [] });
+    expect(planDeploy(input({ action: 'Modify', logicalId: 'ApiBridgeRole', type: 'AWS::IAM::Role', replacement: 'True' })).runtime.action).toBe('none');
+  });
 });

@@ -4,12 +4,13 @@
  * aws-sdk-client-mock, as real AWS answers.
  */
 import { BedrockAgentCoreControlClient, DeleteAgentRuntimeCommand, GetAgentRuntimeCommand, ResourceNotFoundException } from '@aws-sdk/client-bedrock-agentcore-control';
-import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
-import { deleteRuntimeAndWait } from '../../src/aws/runtime-ops.js';
-import { deleteStackAndWait } from '../../src/aws/stack-ops.js';
+import { deleteRuntimeAndWait } from '../../src/aws/runtime.js';
+import { deleteStackAndWait } from '../../src/aws/cloudformation.js';
+import { FAST_WAITS } from '../support/deploy-context.js';
 
 const control = mockClient(BedrockAgentCoreControlClient);
 const cfn = mockClient(CloudFormationClient);
@@ -30,7 +31,7 @@ describe('deleteRuntimeAndWait', () => {
       .resolvesOnce({ agentRuntimeId: 'r', status: 'DELETING' })
       .rejects(notFound());
     const seen: string[] = [];
-    await expect(deleteRuntimeAndWait(clients(), 'r', { intervalMs: 1, onPoll: (s) => seen.push(s) })).resolves.toBe(true);
+    await expect(deleteRuntimeAndWait(clients(), 'r', { delays: FAST_WAITS }, (s) => seen.push(s))).resolves.toBe(true);
     expect(seen).toEqual(['DELETING', 'DELETING']);
     expect(control.commandCalls(GetAgentRuntimeCommand)).toHaveLength(3);
   });
@@ -41,11 +42,14 @@ describe('deleteRuntimeAndWait', () => {
     control.reset();
     control.on(DeleteAgentRuntimeCommand).resolves({});
     control.on(GetAgentRuntimeCommand).resolves({ agentRuntimeId: 'r', status: 'DELETE_FAILED', failureReason: 'boom' } as never);
-    await expect(deleteRuntimeAndWait(clients(), 'r', { intervalMs: 1 })).rejects.toThrow(/DELETE_FAILED: boom/);
+    await expect(deleteRuntimeAndWait(clients(), 'r', { delays: FAST_WAITS })).rejects.toThrow(/DELETE_FAILED: boom/);
   });
 });
 
 describe('deleteStackAndWait', () => {
+  beforeEach(() => {
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+  });
   const stack = (status: StackStatus, reason?: string) => ({ Stacks: [{ StackId: 'arn:stack/s/1', StackName: 's', StackStatus: status, StackStatusReason: reason, CreationTime: new Date() }] });
 
   it('waits through DELETE_IN_PROGRESS to DELETE_COMPLETE', async () => {
@@ -55,7 +59,7 @@ describe('deleteStackAndWait', () => {
       .resolvesOnce(stack('DELETE_IN_PROGRESS'))
       .resolves(stack('DELETE_COMPLETE'));
     cfn.on(DeleteStackCommand).resolves({});
-    await expect(deleteStackAndWait(clients(), 's', { intervalMs: 1 })).resolves.toEqual({ status: 'DELETE_COMPLETE' });
+    await expect(deleteStackAndWait(clients(), 's', {}, { delays: FAST_WAITS })).resolves.toEqual({ status: 'DELETE_COMPLETE' });
     expect(cfn.commandCalls(DeleteStackCommand)[0]!.args[0].input).toEqual({ StackName: 'arn:stack/s/1', RetainResources: undefined });
   });
 
@@ -63,18 +67,19 @@ describe('deleteStackAndWait', () => {
     cfn.on(DescribeStacksCommand).resolvesOnce(stack('UPDATE_COMPLETE')).resolves(stack('DELETE_FAILED', 'The bucket you tried to delete is not empty'));
     cfn.on(DeleteStackCommand).resolves({});
     const client = clients();
-    await expect(deleteStackAndWait(client, 's', { intervalMs: 1, retain: ['OutputBucket'] })).resolves.toEqual({
+    await expect(deleteStackAndWait(client, 's', { retain: ['OutputBucket'] }, { delays: FAST_WAITS })).resolves.toEqual({
       status: 'DELETE_FAILED',
       reason: 'The bucket you tried to delete is not empty',
     });
     expect(cfn.commandCalls(DeleteStackCommand)[0]!.args[0].input.RetainResources).toBeUndefined();
 
     cfn.reset();
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
     cfn.on(DescribeStacksCommand).resolvesOnce(stack('DELETE_FAILED')).resolvesOnce(stack('DELETE_IN_PROGRESS')).rejects(
       Object.assign(new Error('Stack with id arn:stack/s/1 does not exist'), { name: 'ValidationError' }),
     );
     cfn.on(DeleteStackCommand).resolves({});
-    await expect(deleteStackAndWait(client, 's', { intervalMs: 1, retain: ['OutputBucket'] })).resolves.toEqual({ status: 'DELETE_COMPLETE' });
+    await expect(deleteStackAndWait(client, 's', { retain: ['OutputBucket'] }, { delays: FAST_WAITS })).resolves.toEqual({ status: 'DELETE_COMPLETE' });
     expect(cfn.commandCalls(DeleteStackCommand)[0]!.args[0].input.RetainResources).toEqual(['OutputBucket']);
   });
 });
