@@ -227,6 +227,34 @@ export interface RuntimeStatus {
   codeLocation?: string;
   failureReason?: string;
   lifecycle?: { idleRuntimeSessionTimeout?: number; maxLifetime?: number };
+  /** Where sessions persist between invocations: see {@link sessionPersistenceOf}. */
+  persistence: SessionPersistence;
+  /** The runtime's default budget per run, US dollars (`MAX_BUDGET_USD`); absent: none. */
+  maxBudgetUsd?: number;
+}
+
+/**
+ * How the agent keeps a session between invocations: `session-storage` (AgentCore managed session
+ * storage mounted at `mountPath`, `filesystemConfigurations[].sessionStorage`) or `s3-archive` (an
+ * archive in the output bucket after every invocation).
+ */
+export type SessionPersistence = { mode: 'session-storage'; mountPath: string } | { mode: 's3-archive' };
+
+/**
+ * The persistence the agent server uses: it follows its environment (`SESSION_PERSISTENCE`,
+ * `WORKSPACE_ROOT`, set by `deploy`), the mount path from the runtime's filesystem configuration
+ * when AgentCore reports one.
+ */
+export function sessionPersistenceOf(config: { sessionStorageMountPath?: string; environment?: Record<string, string> }): SessionPersistence {
+  const env = config.environment ?? {};
+  if (env.SESSION_PERSISTENCE !== 'session-storage') return { mode: 's3-archive' };
+  return { mode: 'session-storage', mountPath: config.sessionStorageMountPath ?? env.WORKSPACE_ROOT ?? '' };
+}
+
+/** `MAX_BUDGET_USD` of the runtime's environment as a number; undefined when unset or not a positive number. */
+function budgetOf(environment: Record<string, string> | undefined): number | undefined {
+  const value = Number(environment?.MAX_BUDGET_USD);
+  return environment?.MAX_BUDGET_USD && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 /**
@@ -246,6 +274,8 @@ export async function runtimeStatus(clients: AwsClients, id: string): Promise<Ru
       codeLocation: r.config.code ? `s3://${r.config.code.bucket}/${r.config.code.prefix}` : undefined,
       failureReason: r.failureReason,
       lifecycle: r.config.lifecycle,
+      persistence: sessionPersistenceOf(r.config),
+      ...(budgetOf(r.config.environment) !== undefined ? { maxBudgetUsd: budgetOf(r.config.environment) } : {}),
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;

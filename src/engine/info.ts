@@ -3,7 +3,7 @@
  * (DescribeStacks), bucket, image, API endpoint, log group, console links. Never prints secrets
  * (no API key values, no runtime environment variables).
  */
-import { runtimeStatus } from '../aws/runtime.js';
+import { runtimeStatus, type SessionPersistence } from '../aws/runtime.js';
 import { consoleLinks, runtimeLogGroup } from '../core/console-links.js';
 import { liveStack, requireDeployment, runtimeIdOf, stackNameOf, stateMatches, STACK_OUTPUTS, type OpsContext } from './target.js';
 
@@ -33,6 +33,10 @@ export interface InfoResult {
     artifact?: { type: 'container' | 'code'; location?: string; repoWorkspaces: boolean };
     failureReason?: string;
     lifecycle?: { idleRuntimeSessionTimeout?: number; maxLifetime?: number };
+    /** How sessions persist between invocations (from the live runtime; absent when it is gone). */
+    persistence?: SessionPersistence;
+    /** Default budget per run in US dollars (`deploy --max-budget-usd`); absent: none. */
+    maxBudgetUsd?: number;
   };
   stack: { name: string; id?: string; status: string; statusReason?: string };
   bucket?: string;
@@ -77,6 +81,8 @@ export async function gatherInfo(ctx: OpsContext): Promise<InfoResult> {
       artifact: artifactOf(runtime, state),
       failureReason: runtime?.failureReason,
       lifecycle: runtime?.lifecycle ?? state?.lifecycle,
+      persistence: runtime?.persistence,
+      maxBudgetUsd: runtime?.maxBudgetUsd,
     },
     stack: { name: stackNameOf(ctx), id: stack?.stackId, status: stack?.status ?? NOT_FOUND, statusReason: stack?.statusReason },
     bucket,
@@ -128,6 +134,8 @@ export function formatInfo(info: InfoResult): string[] {
     ['Artifact', info.runtime.artifact ? `${info.runtime.artifact.type}${info.runtime.artifact.type === 'code' ? ` (managed Node.js 22 runtime: ${info.runtime.artifact.location ?? 'zip'})` : ''}` : undefined],
     ['Image', info.runtime.imageUri],
     ['Repo workspaces', info.runtime.artifact ? (info.runtime.artifact.repoWorkspaces ? 'yes (invoke --repo)' : 'no: the managed runtime has no git (deploy --artifact container for invoke --repo)') : undefined],
+    ['Sessions', persistenceLine(info.runtime.persistence)],
+    ['Budget per run', info.runtime.maxBudgetUsd !== undefined ? `$${info.runtime.maxBudgetUsd} (invoke --max-budget-usd overrides)` : info.runtime.persistence ? 'none (deploy --max-budget-usd sets one)' : undefined],
     ['Idle timeout', seconds(info.runtime.lifecycle?.idleRuntimeSessionTimeout)],
     ['Max lifetime', seconds(info.runtime.lifecycle?.maxLifetime)],
     ['Stack', info.stack.name],
@@ -146,4 +154,12 @@ export function formatInfo(info: InfoResult): string[] {
 
 function seconds(value: number | undefined): string | undefined {
   return value === undefined ? undefined : `${value} s`;
+}
+
+function persistenceLine(persistence: SessionPersistence | undefined): string | undefined {
+  if (!persistence) return undefined;
+  if (persistence.mode === 'session-storage') {
+    return `AgentCore session storage at ${persistence.mountPath} (reset after 14 idle days and by a new runtime version; \`sessions export\` saves one to S3)`;
+  }
+  return 'S3 archive after every invocation (deploy --session-storage keeps them on AgentCore session storage)';
 }

@@ -65,6 +65,24 @@ describe('info', () => {
     expect(r.stdout).not.toContain('do-not-print-me');
   });
 
+  it('shows how sessions persist and the default budget: S3 archive and none, or session storage and the budget deploy set', async () => {
+    const plain = JSON.parse((await runCli(['info', '--json'], { cwd: work.dir, env })).stdout);
+    expect(plain.runtime.persistence).toEqual({ mode: 's3-archive' });
+    expect(plain.runtime.max_budget_usd).toBeUndefined();
+    const { dir, cleanup } = tempDir();
+    try {
+      await seedDeployment(env, dir, 'storeagent', { SESSION_PERSISTENCE: 'session-storage', WORKSPACE_ROOT: '/mnt/workspace', MAX_BUDGET_USD: '2.5' });
+      const json = await runCli(['info', '--json'], { cwd: dir, env });
+      expect(json.exitCode, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout).runtime).toMatchObject({ persistence: { mode: 'session-storage', mount_path: '/mnt/workspace' }, max_budget_usd: 2.5 });
+      const human = await runCli(['info'], { cwd: dir, env });
+      expect(human.stdout).toMatch(/^Sessions: +AgentCore session storage at \/mnt\/workspace /m);
+      expect(human.stdout).toMatch(/^Budget per run: +\$2\.5 /m);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('without deployment.json and without flags: a usage error saying to deploy or pass --name', async () => {
     const { dir, cleanup } = tempDir();
     try {
@@ -122,7 +140,8 @@ describe('logs', () => {
 
     const bad = await runCli(['logs', '--since', 'yesterday'], { cwd: work.dir, env });
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toMatch(/30s, 15m, 1h/);
+    expect(bad.stderr).toContain('[BAD_SINCE]: --since "yesterday" is not a duration or a time.');
+    expect(bad.stderr).toMatch(/90s, 15m, 1h30m, 2d/);
   });
 
   it('--follow prints new events once each until Ctrl-C', async () => {

@@ -57,8 +57,11 @@ function clients(env: Record<string, string>) {
   };
 }
 
-/** Create the stack and runtime in moto and record them in `<cwd>/.agentcore-claude/deployments.json`. */
-export async function seedDeployment(env: Record<string, string>, cwd: string, name = 'opsagent'): Promise<Seeded> {
+/**
+ * Create the stack and runtime in moto and record them in `<cwd>/.agentcore-claude/deployments.json`.
+ * `environment` is added to the runtime's environment variables (beside a secret that must never be printed).
+ */
+export async function seedDeployment(env: Record<string, string>, cwd: string, name = 'opsagent', environment: Record<string, string> = {}): Promise<Seeded> {
   const { cfn, control, ecr, s3 } = clients(env);
   const created = await cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: SEED_TEMPLATE, Capabilities: ['CAPABILITY_IAM'] }));
   const stack = (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]!;
@@ -89,7 +92,7 @@ export async function seedDeployment(env: Record<string, string>, cwd: string, n
       roleArn: out.ExecutionRoleArn!,
       networkConfiguration: { networkMode: 'PUBLIC' },
       lifecycleConfiguration: { idleRuntimeSessionTimeout: 900, maxLifetime: 28800 },
-      environmentVariables: { SECRET_TOKEN: 'do-not-print-me' },
+      environmentVariables: { SECRET_TOKEN: 'do-not-print-me', ...environment },
     }),
   );
   const now = new Date().toISOString();
