@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { readRunStatusObject } from '../aws/session-objects.js';
-import { COMMAND_ACTION, runSessionCommand, STOP_ACTION, stopRuntimeSession, type CommandEnd, type CommandOutput } from '../aws/runtime-session.js';
+import { COMMAND_ACTION, MAX_COMMAND_CHARS, runSessionCommand, STOP_ACTION, stopRuntimeSession, type CommandEnd, type CommandOutput } from '../aws/runtime-session.js';
 import { translateAwsError } from '../aws/aws-errors.js';
 import { awsErrorName } from '../aws/wait.js';
 import { EXPORT_PAYLOAD, exportReplySchema, runStateSchema, type ExportReply, type RunState, type StatusReply } from '@agentcore-claude/protocol';
-import { CliError, ExitCode, errorMessage } from '../core/errors.js';
+import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { errorForStatus } from './transports/agent-stream.js';
@@ -125,6 +125,14 @@ export async function execInSession(
 ): Promise<CommandEnd> {
   const marker = `${NO_WORKSPACE_MARKER} (${randomBytes(12).toString('hex')})`;
   const command = sessionCommandLine(sessionId, argv, marker);
+  // Smithy measures a string's @length in Unicode code points, not UTF-16 units.
+  const length = [...command].length;
+  if (length > MAX_COMMAND_CHARS) {
+    throw new UsageError(`The command is ${length.toLocaleString('en-US')} characters once quoted for the session's shell; InvokeAgentRuntimeCommand takes at most ${MAX_COMMAND_CHARS.toLocaleString('en-US')}.`, {
+      hint: 'Write the long part to a file in the session (or have the agent do it) and run it as a script: agentcore-claude exec --session <id> -- sh ./script.sh',
+      code: 'USAGE',
+    });
+  }
   let firstStderr: string | undefined;
   let end: CommandEnd;
   try {

@@ -97,6 +97,16 @@ describe('exec --session', () => {
     expect(quiet.stderr).toContain(`${line}, but fine`);
   });
 
+  it('a command line over InvokeAgentRuntimeCommand\'s 65,536 characters is refused before anything is sent', async () => {
+    const calls = dataPlane.sessionCalls.length;
+    // 40,000 quotes: each becomes four characters once quoted for the remote shell.
+    const long = await cli('exec', '--session', newSessionId('long'), '--', 'printf', '%s', "'".repeat(40_000));
+    expect(long.exitCode).toBe(2);
+    expect(long.stderr).toMatch(/65,?536/);
+    expect(long.stderr).toMatch(/script/);
+    expect(dataPlane.sessionCalls.length).toBe(calls);
+  });
+
   it('is refused clearly when the session is gone (a new microVM without its workspace)', async () => {
     await agentForRuntime();
     const gone = await cli('exec', '--session', newSessionId('never-ran'), '--', 'ls');
