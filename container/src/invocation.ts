@@ -86,6 +86,8 @@ export async function runInvocation(
   invocationId: string = randomUUID(),
 ): Promise<InvocationOutcome> {
   const startedAt = new Date();
+  // Nothing an earlier run left behind may change the session's files (or swap its directories) while the server works in them.
+  await killStrays(envt.identity);
   const dirs = await sessionDirs(envt.workspaceRoot, runtimeSessionId, envt.identity);
   emit({ type: 'start', runtime_session_id: runtimeSessionId, invocation_id: invocationId, workspace: dirs.workspace });
   const ids = { runtimeSessionId, invocationId, claudeSessionId: undefined as string | undefined };
@@ -95,8 +97,6 @@ export async function runInvocation(
     return { reply: failed(ids, startedAt, dirs.workspace, 'error_no_model_access', `No model access: ${envt.access.reason}`, { reason: envt.access.reason }) };
   }
 
-  // Nothing an earlier run left behind may change the session's files while the server works in them.
-  await killStrays(envt.identity);
   const { record: previous, restored } = await restoreSession(envt, runtimeSessionId, dirs.workspace, emit);
   // What the server restored belongs to the agent's user (extracted as the server's).
   if (restored) await giveToAgent(envt.identity, [dirs.workspace, dirs.configDir]);

@@ -93,7 +93,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   const writeLog = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
   const log = (entry: Record<string, unknown>): void => writeLog(redactDeep(entry, redact));
   const sendJson = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => writeJson(res, status, redactDeep(value, redact), headers);
-  const running = new Map<string, { abort: AbortController; finished: Promise<void> }>();
+  /** Sessions busy with an invocation or an export (one at a time per session: both work in its files). */
+  const running = new Map<string, { abort: AbortController; finished: Promise<void>; work: 'an invocation' | 'an export' }>();
   /** Sessions whose last invocation replied but whose save (and stored status) is still under way. */
   const persisting = new Map<string, Promise<void>>();
   let stopping = false;
@@ -188,8 +189,9 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       return sendJson(res, 200, state, { [SESSION_HEADER]: sessionId });
     }
     if (request.action === 'export') return exportSession(res, sessionId);
-    if (running.has(sessionId)) {
-      return sendJson(res, 409, { error: `Session ${sessionId} is already running an invocation`, details: { runtime_session_id: sessionId } });
+    const busy = running.get(sessionId);
+    if (busy) {
+      return sendJson(res, 409, { error: `Session ${sessionId} is already running ${busy.work}`, details: { runtime_session_id: sessionId } });
     }
     if (running.size >= maxSessions) {
       return sendJson(res, 429, {
@@ -201,7 +203,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     const abort = new AbortController();
     const invocationId = randomUUID();
     let finish!: () => void;
-    running.set(sessionId, { abort, finished: new Promise<void>((r) => (finish = r)) });
+    running.set(sessionId, { abort, finished: new Promise<void>((r) => (finish = r)), work: 'an invocation' });
     runs.start(sessionId, invocationId);
     const done = health.begin();
     const streaming = !request.async && (req.headers.accept ?? '').includes('text/event-stream');
@@ -275,9 +277,13 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     if (!store) {
       return sendJson(res, 400, { error: 'This agent server saves no sessions (OUTPUT_BUCKET_NAME unset or SESSION_PERSISTENCE=off)', details: { runtime_session_id: sessionId } });
     }
-    if (running.has(sessionId)) {
-      return sendJson(res, 409, { error: `Session ${sessionId} is running an invocation; export it once that ends`, details: { runtime_session_id: sessionId } });
+    const busy = running.get(sessionId);
+    if (busy) {
+      return sendJson(res, 409, { error: `Session ${sessionId} is running ${busy.work}; export it once that ends`, details: { runtime_session_id: sessionId } });
     }
+    // The export holds the session like an invocation: nothing may change its files (or save them) while they are archived.
+    let finish!: () => void;
+    running.set(sessionId, { abort: new AbortController(), finished: new Promise<void>((r) => (finish = r)), work: 'an export' });
     const done = health.begin();
     try {
       await persisting.get(sessionId);
@@ -297,7 +303,9 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       log({ level: saved.saved === true ? 'info' : 'warn', msg: 'session exported', runtime_session_id: sessionId, ...saved });
       return sendJson(res, 200, { runtime_session_id: sessionId, exported: saved.saved === true, ...saved }, { [SESSION_HEADER]: sessionId });
     } finally {
+      running.delete(sessionId);
       done();
+      finish();
     }
   }
 

@@ -58,6 +58,12 @@ export async function sessionDirs(root: string, sessionId: string, identity?: Ag
   await mkdir(configDir, { recursive: true });
   await mkdir(serverDir, { recursive: true, mode: 0o700 });
   await chmod(join(root, '.server'), 0o700);
+  // The agent's own directories must be themselves: where it can rename entries of their parent (a
+  // shared mount such as session storage may let it), it could swap one for a link to anything, and
+  // the server, as root, would scan, scrub and upload what the link points to.
+  for (const dir of [workspace, configDir, serverDir]) {
+    if (!(await lstat(dir)).isDirectory()) throw new Error(`The session directory ${dir} is not a directory of its own (a link or another file, made by the agent?): refused, the server works through no link`);
+  }
   if (identity) for (const dir of [workspace, configDir]) await lchown(dir, identity.uid, identity.gid);
   return { name, workspace: await realpath(workspace), configDir: await realpath(configDir), serverDir };
 }

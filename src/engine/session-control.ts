@@ -2,13 +2,14 @@
  * Acting on a live runtime session with AgentCore's own operations: stop it (`sessions stop`),
  * export its archive to S3 (`sessions export`), run a command in it (`exec`).
  */
+import { randomBytes } from 'node:crypto';
 import type { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import { readRunStatusObject } from '../aws/session-objects.js';
-import { COMMAND_ACTION, runSessionCommand, STOP_ACTION, stopRuntimeSession, type CommandEnd, type CommandOutput } from '../aws/runtime-session.js';
+import { COMMAND_ACTION, MAX_COMMAND_CHARS, runSessionCommand, STOP_ACTION, stopRuntimeSession, type CommandEnd, type CommandOutput } from '../aws/runtime-session.js';
 import { translateAwsError } from '../aws/aws-errors.js';
 import { awsErrorName, waitUntil, type WaitDefaults, type WaitOptions } from '../aws/wait.js';
 import { EXPORT_PAYLOAD, exportReplySchema, runStateSchema, type ExportReply, type RunState, type StatusReply } from '@agentcore-claude/protocol';
-import { CliError, ExitCode, errorMessage } from '../core/errors.js';
+import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
 import { validateRuntimeSessionId } from '../core/runtime-session.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { errorForStatus } from './transports/agent-stream.js';
@@ -83,7 +84,11 @@ export async function exportSession(transport: AgentTransport, sessionId: string
 
 /** Exit code the exec wrapper uses, with {@link NO_WORKSPACE_MARKER} on stderr, when the session's workspace is not there. */
 export const NO_WORKSPACE_EXIT = 125;
-/** First line the wrapper writes to stderr when the session's workspace is missing. */
+/**
+ * First line the wrapper writes to stderr when the session's workspace is missing, followed by
+ * ` (<nonce>)`: a random token of that one call, so a command of the session (which may run what the
+ * agent wrote) cannot print the same line and have its exit code taken for a gone session.
+ */
 export const NO_WORKSPACE_MARKER = 'agentcore-claude: no workspace for this session here';
 
 /**
@@ -99,13 +104,13 @@ export function shellQuote(arg: string): string {
  * (`$WORKSPACE_ROOT/<id>`, default `/app/workspace`; a validated id is its own directory name) and
  * run argv with each argument quoted, so the words arrive as given (`-- sh -c '…'` for a pipeline).
  * When the workspace is not there — the microVM AgentCore picked does not hold this session (it
- * ended, or its storage was reset) — the wrapper prints {@link NO_WORKSPACE_MARKER} and exits
- * {@link NO_WORKSPACE_EXIT} without running anything.
+ * ended, or its storage was reset) — the wrapper prints `marker` (the call's {@link NO_WORKSPACE_MARKER}
+ * with its nonce) and exits {@link NO_WORKSPACE_EXIT} without running anything.
  */
-export function sessionCommandLine(sessionId: string, argv: readonly string[]): string {
+export function sessionCommandLine(sessionId: string, argv: readonly string[], marker: string = NO_WORKSPACE_MARKER): string {
   validateRuntimeSessionId(sessionId);
   const dir = `"\${WORKSPACE_ROOT:-/app/workspace}"/${shellQuote(sessionId)}`;
-  return `if [ -d ${dir} ]; then cd ${dir} || exit ${NO_WORKSPACE_EXIT}; else echo ${shellQuote(NO_WORKSPACE_MARKER)} >&2; exit ${NO_WORKSPACE_EXIT}; fi; exec ${argv.map(shellQuote).join(' ')}`;
+  return `if [ -d ${dir} ]; then cd ${dir} || exit ${NO_WORKSPACE_EXIT}; else echo ${shellQuote(marker)} >&2; exit ${NO_WORKSPACE_EXIT}; fi; exec ${argv.map(shellQuote).join(' ')}`;
 }
 
 /**
@@ -122,7 +127,16 @@ export async function execInSession(
   argv: readonly string[],
   options: { timeoutSeconds?: number; signal?: AbortSignal; onOutput: (output: CommandOutput) => void },
 ): Promise<CommandEnd> {
-  const command = sessionCommandLine(sessionId, argv);
+  const marker = `${NO_WORKSPACE_MARKER} (${randomBytes(12).toString('hex')})`;
+  const command = sessionCommandLine(sessionId, argv, marker);
+  // Smithy measures a string's @length in Unicode code points, not UTF-16 units.
+  const length = [...command].length;
+  if (length > MAX_COMMAND_CHARS) {
+    throw new UsageError(`The command is ${length.toLocaleString('en-US')} characters once quoted for the session's shell; InvokeAgentRuntimeCommand takes at most ${MAX_COMMAND_CHARS.toLocaleString('en-US')}.`, {
+      hint: 'Write the long part to a file in the session (or have the agent do it) and run it as a script: agentcore-claude exec --session <id> -- sh ./script.sh',
+      code: 'USAGE',
+    });
+  }
   let firstStderr: string | undefined;
   let end: CommandEnd;
   try {
@@ -132,7 +146,7 @@ export async function execInSession(
       (output) => {
         if (output.stream === 'stderr' && firstStderr === undefined) {
           firstStderr = output.text;
-          if (output.text.startsWith(NO_WORKSPACE_MARKER)) return;
+          if (output.text.startsWith(marker)) return;
         }
         options.onOutput(output);
       },
@@ -140,7 +154,7 @@ export async function execInSession(
   } catch (error) {
     throw sessionError(error, sessionId, COMMAND_ACTION, 'Cannot run the command in the session');
   }
-  if (end.exitCode === NO_WORKSPACE_EXIT && firstStderr?.startsWith(NO_WORKSPACE_MARKER)) {
+  if (end.exitCode === NO_WORKSPACE_EXIT && firstStderr?.startsWith(marker)) {
     throw new CliError(`Session ${sessionId} is gone: the agent's workspace for it is not there (the session ended or was stopped, and its files were not kept on session storage).`, {
       exitCode: ExitCode.Usage,
       hint: 'Its outputs stay in S3: `agentcore-claude download`, `agentcore-claude sessions`; continuing it with `invoke --session` restores its saved archive first.',

@@ -80,6 +80,33 @@ describe('exec --session', () => {
     expect(quoted.stdout).toBe("it's a; $(word)|");
   });
 
+  it('a command cannot pass itself off as a gone session: its own stderr line and exit 125 are its own', async () => {
+    await agentForRuntime();
+    const session = newSessionId('spoof');
+    model.setScript([textTurn('ready')]);
+    expect((await cli('invoke', '--session', session, 'hello')).exitCode).toBe(0);
+    // What the agent could leave in the workspace for a user's `exec -- sh check.sh`: the wrapper's own words.
+    const line = 'agentcore-claude: no workspace for this session here';
+    const spoof = await cli('exec', '--session', session, '--', 'sh', '-c', `echo '${line}' >&2; echo 'and more' >&2; exit 125`);
+    expect(spoof.exitCode, String(spoof.stderr)).toBe(125);
+    expect(spoof.stderr).not.toMatch(/is gone/);
+    expect(spoof.stderr).toContain('and more');
+    // A command that succeeds after printing it keeps its output too.
+    const quiet = await cli('exec', '--session', session, '--', 'sh', '-c', `echo '${line}, but fine' >&2`);
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stderr).toContain(`${line}, but fine`);
+  });
+
+  it('a command line over InvokeAgentRuntimeCommand\'s 65,536 characters is refused before anything is sent', async () => {
+    const calls = dataPlane.sessionCalls.length;
+    // 40,000 quotes: each becomes four characters once quoted for the remote shell.
+    const long = await cli('exec', '--session', newSessionId('long'), '--', 'printf', '%s', "'".repeat(40_000));
+    expect(long.exitCode).toBe(2);
+    expect(long.stderr).toMatch(/65,?536/);
+    expect(long.stderr).toMatch(/script/);
+    expect(dataPlane.sessionCalls.length).toBe(calls);
+  });
+
   it('is refused clearly when the session is gone (a new microVM without its workspace)', async () => {
     await agentForRuntime();
     const gone = await cli('exec', '--session', newSessionId('never-ran'), '--', 'ls');
