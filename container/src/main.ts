@@ -35,6 +35,7 @@ import { createAgentServer, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT_SESSI
 import { SessionStore } from './session-store.js';
 import { DEFAULT_S3_TIMEOUT_MS } from './uploader.js';
 import { bundledSkills } from './skills.js';
+import { MAX_BUDGET_USD_LIMIT } from './payload.js';
 
 const env = process.env;
 const port = Number(env.PORT ?? 8080);
@@ -136,7 +137,9 @@ function budget(name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a number of US dollars greater than 0, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_BUDGET_USD_LIMIT) {
+    throw new Error(`${name} must be a number of US dollars greater than 0 and at most ${MAX_BUDGET_USD_LIMIT} (as the payload's max_budget_usd), got "${raw}"`);
+  }
   return value;
 }
 

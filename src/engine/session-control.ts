@@ -105,12 +105,16 @@ export function shellQuote(arg: string): string {
  * run argv with each argument quoted, so the words arrive as given (`-- sh -c '…'` for a pipeline).
  * When the workspace is not there — the microVM AgentCore picked does not hold this session (it
  * ended, or its storage was reset) — the wrapper prints `marker` (the call's {@link NO_WORKSPACE_MARKER}
- * with its nonce) and exits {@link NO_WORKSPACE_EXIT} without running anything.
+ * with its nonce) and exits {@link NO_WORKSPACE_EXIT} without running anything; a workspace that is
+ * a symbolic link is refused the same way (exit {@link NO_WORKSPACE_EXIT}, a message saying so).
  */
 export function sessionCommandLine(sessionId: string, argv: readonly string[], marker: string = NO_WORKSPACE_MARKER): string {
   validateRuntimeSessionId(sessionId);
   const dir = `"\${WORKSPACE_ROOT:-/app/workspace}"/${shellQuote(sessionId)}`;
-  return `if [ -d ${dir} ]; then cd ${dir} || exit ${NO_WORKSPACE_EXIT}; else echo ${shellQuote(marker)} >&2; exit ${NO_WORKSPACE_EXIT}; fi; exec ${argv.map(shellQuote).join(' ')}`;
+  // A workspace swapped for a symbolic link (the agent can write the folder above it on session
+  // storage) is refused: the command may run as root and must not be led elsewhere.
+  const refuseLink = `echo ${shellQuote('agentcore-claude: the session workspace is a symbolic link; refusing to enter it')} >&2; exit ${NO_WORKSPACE_EXIT}`;
+  return `if [ -L ${dir} ]; then ${refuseLink}; elif [ -d ${dir} ]; then cd -P ${dir} || exit ${NO_WORKSPACE_EXIT}; else echo ${shellQuote(marker)} >&2; exit ${NO_WORKSPACE_EXIT}; fi; exec ${argv.map(shellQuote).join(' ')}`;
 }
 
 /**

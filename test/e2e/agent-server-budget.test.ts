@@ -7,7 +7,9 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
+import { SERVER_MAIN, startAgentServer, type RunningAgentServer } from '../support/agent-server.js';
+import { execa } from 'execa';
+import { tmpdir } from 'node:os';
 import { durableStatus, newSessionId, postInvocation, streamInvocation } from '../support/invocations.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTestBucket, type TestBucket } from '../support/s3-bucket.js';
@@ -87,6 +89,18 @@ describe('max_budget_usd', () => {
     expect(generous.status, JSON.stringify(generous.body)).toBe(200);
     expect(generous.body.subtype).toBe('success');
     expect(generous.body.session.max_budget_usd).toBe(100);
+  });
+
+  it('an invalid MAX_BUDGET_USD stops the server at start-up, naming the variable and the payload\'s limit', async () => {
+    for (const bad of ['20000', 'ten', '0', '-1']) {
+      const run = await execa(process.execPath, [SERVER_MAIN], {
+        env: { ...process.env, PORT: '0', WORKSPACE_ROOT: join(tmpdir(), `budget-start-${process.pid}`), MAX_BUDGET_USD: bad },
+        reject: false,
+        timeout: 60_000,
+      });
+      expect(run.exitCode, run.stderr).not.toBe(0);
+      expect(run.stderr).toContain(`MAX_BUDGET_USD must be a number of US dollars greater than 0 and at most 10000 (as the payload's max_budget_usd), got "${bad}"`);
+    }
   });
 
   it('an invalid max_budget_usd is refused with the field named, before anything runs', async () => {

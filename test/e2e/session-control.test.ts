@@ -4,7 +4,7 @@
  * InvokeAgentRuntimeCommand as the API reference describes them), the real agent server with the
  * real Claude Code binary and the scripted model, S3 on moto.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,24 @@ describe('exec --session', () => {
     expect(long.stderr).toMatch(/65,?536/);
     expect(long.stderr).toMatch(/script/);
     expect(dataPlane.sessionCalls.length).toBe(calls);
+  });
+
+  it('refuses a session workspace swapped for a symbolic link: nothing runs in the link\'s target', async () => {
+    const server = await agentForRuntime();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'exec-link-target-'));
+    try {
+      writeFileSync(join(elsewhere, 'root-only-canary.txt'), 'secret');
+      const session = newSessionId('swapped');
+      mkdirSync(server.workspaceRoot, { recursive: true });
+      symlinkSync(elsewhere, join(server.workspaceRoot, session));
+      dataPlane.liveSessions.add(`${state.runtime.arn} ${session}`); // as after an invocation of the session
+      const swapped = await cli('exec', '--session', session, '--', 'ls');
+      expect(swapped.exitCode).toBe(125);
+      expect(swapped.stderr).toContain('the session workspace is a symbolic link; refusing to enter it');
+      expect(swapped.stdout).not.toContain('root-only-canary');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('is refused clearly when the session is gone (a new microVM without its workspace)', async () => {
