@@ -80,7 +80,7 @@ describe.each([
     // And the session itself, for continuation on another microVM: saved after the reply.
     expect(reply.body.session_saved).toEqual({ saved: 'pending' });
     const durable = await durableStatus(server.url, sessionId);
-    expect(durable.response.session_saved).toEqual({ saved: true, file_count: expect.any(Number) });
+    expect(durable.response.session_saved).toEqual({ saved: true, file_count: expect.any(Number), archive_key: expect.stringMatching(/^sessions\/.+\.tar\.gz$/) });
     expect(await bucket.keys(`sessions/${sessionId}`)).toEqual(['.json', '.tar.gz']);
     for (const [name, content] of Object.entries(FILES)) expect(await bucket.read(prefix + name)).toBe(content);
 
