@@ -99,18 +99,30 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   const persisting = new Map<string, Promise<void>>();
   let stopping = false;
 
+  /**
+   * Store the run status (never rejects). Stored when a run starts too, so that `sessions stop` learns
+   * from S3, without invoking the session, which run is in progress.
+   */
+  async function storeRun(sessionId: string, state: RunState | undefined): Promise<void> {
+    if (!options.runStatusStore || !state) return;
+    await options.runStatusStore.save(redactDeep(state, redact)).catch((error: unknown) => {
+      log({ level: 'warn', msg: 'could not store the run status', runtime_session_id: sessionId, error: String(error) });
+    });
+  }
+
   /** Wait for the session save, record its result in the run, store the run status. Never rejects. */
-  async function persist(sessionId: string, outcome: InvocationOutcome | undefined, finished: RunState | undefined): Promise<void> {
+  async function persist(sessionId: string, outcome: InvocationOutcome | undefined, finished: RunState | undefined, started: Promise<void>): Promise<void> {
+    await started; // the start's record must not land after the end's
     try {
       if (outcome?.persisted) {
         const saved = await outcome.persisted;
         outcome.reply.session_saved = saved;
         log({ level: saved.saved === true ? 'info' : 'warn', msg: 'session saved', runtime_session_id: sessionId, ...saved });
       }
-      if (options.runStatusStore && finished && finished.status !== 'running') await options.runStatusStore.save(redactDeep(finished, redact));
     } catch (error) {
-      log({ level: 'warn', msg: 'could not store the run status', runtime_session_id: sessionId, error: String(error) });
+      log({ level: 'warn', msg: 'could not save the session', runtime_session_id: sessionId, error: String(error) });
     }
+    if (finished && finished.status !== 'running') await storeRun(sessionId, finished);
   }
 
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -178,6 +190,14 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         log({ level: 'warn', msg: 'could not read the stored run status', runtime_session_id: sessionId, error: String(error) });
         return undefined;
       }));
+      if (state?.status === 'running' && !runs.get(sessionId)) {
+        // Stored as running, yet not running here: the microVM that ran it ended before its end was recorded.
+        return sendJson(res, 200, {
+          runtime_session_id: sessionId,
+          status: 'unknown',
+          reason: `run ${state.invocation_id} was in progress on a microVM that ended before recording its end (its files up to the last save: agentcore-claude download, agentcore-claude sessions)`,
+        }, { [SESSION_HEADER]: sessionId });
+      }
       if (!state) {
         // 200, not 404: AgentCore passes a container's body through only on success.
         return sendJson(res, 200, {
@@ -205,6 +225,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     let finish!: () => void;
     running.set(sessionId, { abort, finished: new Promise<void>((r) => (finish = r)), work: 'an invocation' });
     runs.start(sessionId, invocationId);
+    const startStored = storeRun(sessionId, runs.get(sessionId));
     const done = health.begin();
     const streaming = !request.async && (req.headers.accept ?? '').includes('text/event-stream');
     if (!request.async) {
@@ -246,7 +267,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         running.delete(sessionId);
         const finished = runs.get(sessionId);
         // Durable in the background: /ping stays HealthyBusy, and shutdown waits, until it is.
-        const durable = persist(sessionId, outcome, finished).finally(() => {
+        const durable = persist(sessionId, outcome, finished, startStored).finally(() => {
           if (persisting.get(sessionId) === durable) persisting.delete(sessionId);
           done();
           finish();

@@ -108,18 +108,17 @@ async function runStop(id: string, flags: Flags): Promise<number> {
   validateRuntimeSessionId(id);
   const waitMs = parseDuration(flags.wait ?? '60s', '--wait') * 1000;
   const ctx = await (await import('./context.js')).agentContext(flags);
-  const [{ remoteTransport, runtimeArnOf }, { stopSession }, { runStatus }, { resolveBucket }, render] = await Promise.all([
+  const [{ runtimeArnOf }, { storedRun, stopSession }, { resolveBucket }, render] = await Promise.all([
     import('../engine/invoke-remote.js'),
     import('../engine/session-control.js'),
-    import('../engine/runs.js'),
     import('../engine/target.js'),
     import('../io/render-agent.js'),
   ]);
   const runtimeArn = flags.runtimeArn ?? (await runtimeArnOf(ctx));
   const bucket = await resolveBucket(ctx, flags.bucket);
-  const transport = await remoteTransport(ctx, { runtimeArn, qualifier: flags.qualifier });
-  // Which run is in progress (the session is live, so this reaches its own microVM).
-  const before = await runStatus(transport, id).catch(() => undefined);
+  // Which run is in progress, from the status the agent stores when a run starts and ends — asking
+  // the session itself would make AgentCore start a new microVM for a session that has ended.
+  const before = await storedRun(ctx.aws().s3(), bucket, id);
   const progress = ctx.io.progress(`Stopping session ${id}…`);
   const outcome = await stopSession(ctx.aws().agentCore(), ctx.aws().s3(), { runtimeArn, qualifier: flags.qualifier, bucket }, id, before, { deadline: Date.now() + waitMs }).finally(() => progress.stop());
   if (ctx.io.json) {

@@ -28,9 +28,22 @@ export interface StopOutcome {
 }
 
 /**
+ * The session's latest run as its agent stored it in `s3://<bucket>/runs/` (when a run starts and
+ * when it ends), or undefined when none is stored or the object does not parse as this session's.
+ * @throws CliError on S3 errors other than a missing object (translated, naming the IAM action).
+ */
+export async function storedRun(s3: S3Client, bucket: string, sessionId: string): Promise<RunState | undefined> {
+  const object = await readRunStatusObject(s3, bucket, sessionId).catch((error: unknown) => {
+    throw translateAwsError(error, 's3:GetObject', `Cannot read the stored run status of session ${sessionId} in s3://${bucket}/runs/`);
+  });
+  const stored = runStateSchema.safeParse(object);
+  return stored.success && stored.data.runtime_session_id === sessionId ? stored.data : undefined;
+}
+
+/**
  * Stop the session (StopRuntimeSession; its agent gets SIGTERM and delivers), then read what the
  * agent stored: the run status `runs/<id>.json` of the run that was in progress.
- * @param before the session's status just before the stop (from the agent), to know which run to wait for
+ * @param before the session's latest stored run just before the stop ({@link storedRun}), to know which run to wait for
  * @param wait until when to wait for the stopped run's stored status (default 60 s from now; the
  *   agent has 25 s to deliver), read every 0.5 s
  * @throws CliError `SESSION_NOT_FOUND` (exit 2) when AgentCore has no such live session.
@@ -51,8 +64,7 @@ export async function stopSession(
   }
   const running = before && before.status === 'running' ? before.invocation_id : null;
   const check = async (): Promise<StopOutcome | undefined> => {
-    const stored = runStateSchema.safeParse(await readRunStatusObject(s3, target.bucket, sessionId));
-    const run = stored.success && stored.data.runtime_session_id === sessionId ? stored.data : null;
+    const run = (await storedRun(s3, target.bucket, sessionId)) ?? null;
     const done = running === null || (run?.invocation_id === running && run.status !== 'running');
     return done ? { runtime_session_id: sessionId, stopped_invocation_id: running, run, delivery_unconfirmed: false } : undefined;
   };

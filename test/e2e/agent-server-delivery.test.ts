@@ -182,4 +182,27 @@ describe('async runs', () => {
     expect(later.body.response.result).toBe('async done');
     expect(later.body.response.files.map((f: { file_name: string }) => f.file_name)).toEqual(['async.txt']);
   });
+
+  it('a run is stored as running when it starts; if its microVM dies before its end is recorded, a new one reports it unknown', async () => {
+    const first = await server();
+    const session = newSessionId('killed-vm');
+    model.setScript([textTurn('never answered in time', 120_000)]);
+    const started = await postInvocation(first.url, { prompt: 'long', async: true }, session);
+    expect(started.status).toBe(202);
+    // The start's record (the first model request shows the run is under way by then).
+    let stored: any;
+    for (let i = 0; i < 400 && stored?.status !== 'running'; i += 1) {
+      const keys = await bucket.keys(`runs/${session}`);
+      stored = keys.length ? JSON.parse(await bucket.read(`runs/${session}.json`)) : undefined;
+      if (stored?.status !== 'running') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(stored).toMatchObject({ status: 'running', invocation_id: started.body.invocation_id, runtime_session_id: session });
+    first.child.kill('SIGKILL');
+    await first.child.catch(() => undefined);
+
+    const second = await server();
+    const later = await postInvocation(second.url, { action: 'status' }, session);
+    expect(later.body).toMatchObject({ runtime_session_id: session, status: 'unknown' });
+    expect(later.body.reason).toContain(`run ${started.body.invocation_id} was in progress on a microVM that ended before recording its end`);
+  });
 });

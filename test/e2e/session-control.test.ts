@@ -164,4 +164,14 @@ describe('sessions stop', () => {
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/no live session/);
   });
+
+  it('an ended session is refused (NO_LIVE_SESSION) without invoking it: no new microVM is started to ask it', async () => {
+    await agentForRuntime();
+    const session = newSessionId('ended');
+    const invocationsBefore = dataPlane.invocations.length;
+    const stopped = await cli('sessions', 'stop', session, '--bucket', state.bucket);
+    expect(stopped.exitCode, String(stopped.stderr)).toBe(2);
+    expect(stopped.stderr).toContain('[NO_LIVE_SESSION]');
+    expect(dataPlane.invocations.length).toBe(invocationsBefore);
+  });
 });
