@@ -91,18 +91,6 @@ export function routeFromRequest(request: SentRequest, key: string): RawRoute | 
   };
 }
 
-/**
- * The route of the bucket's objects, from the SDK's signed (unsent) GetObject request of
- * `sampleKey` (any key of the bucket: the route does not depend on it); undefined when that
- * request cannot be built or is not a plain SigV4 GET. CPU only, no request is sent.
- */
-export function routeFor(s3: S3Client, bucket: string, sampleKey: string): Promise<RawRoute | undefined> {
-  return builtGetObjectRequest(s3, bucket, sampleKey).then(
-    (request) => routeFromRequest(request, sampleKey),
-    () => undefined,
-  );
-}
-
 /** A GET that did not deliver the object (its status, when there was a response). */
 class RawGetError extends Error {
   constructor(
@@ -130,17 +118,14 @@ export class ObjectGetter {
   /**
    * @param concurrency the most requests at once (sockets kept alive for reuse).
    * @param useRaw false: GetObject for every object (no plain GETs).
-   * @param route the route when already asked for ({@link routeFor} of this client and bucket).
    */
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
     concurrency: number,
     useRaw = true,
-    route?: Promise<RawRoute | undefined>,
   ) {
     this.disabled = !useRaw;
-    this.route = route;
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: concurrency });
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   }
@@ -153,7 +138,10 @@ export class ObjectGetter {
    */
   async download(key: string, path: string, expectedSize: number, signal?: AbortSignal): Promise<number> {
     // The first object's GetObject request, built and signed by the SDK but not sent, shows the route.
-    this.route ??= routeFor(this.s3, this.bucket, key);
+    this.route ??= builtGetObjectRequest(this.s3, this.bucket, key).then(
+      (request) => routeFromRequest(request, key),
+      () => undefined,
+    );
     const route = this.disabled ? undefined : await this.route;
     if (!route || this.disabled) return this.viaSdk(key, path, signal);
     try {

@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { lstat, mkdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { listFolders, listObjects } from '../aws/s3.js';
-import { ObjectGetter, routeFor, type GetCounts, type RawRoute } from '../aws/s3-get.js';
+import { ObjectGetter, type GetCounts } from '../aws/s3-get.js';
 import { CliError, ExitCode, UsageError, errorMessage } from '../core/errors.js';
 import { isInside, localPathFor, OUTPUTS_PREFIX, unsafeSegmentReason } from '../core/output-keys.js';
 import { formatBytes, groupSessions, selectSessions, sessionTimestamp, type OutputSession, type RefusedKey, type SessionFile } from '../core/sessions.js';
@@ -90,9 +90,6 @@ export async function listLatestSession(ctx: OpsContext, bucket: string): Promis
     if (time === null) undated.push(folder);
     else byTime.set(time, [...(byTime.get(time) ?? []), folder]);
   }
-  // The plain-GET route is worked out (CPU) while the folders' listings are on the wire.
-  const newest = folders.at(-1);
-  if (newest) earlyRoutes.set(s3, { bucket, route: routeFor(s3, bucket, `${newest}x`) });
   const listAll = async (prefixes: string[]) => (await Promise.all(prefixes.map((p) => listObjects(s3, bucket, p)))).flat();
   const objects = await listAll(undated);
   for (const time of [...byTime.keys()].sort().reverse()) {
@@ -103,9 +100,6 @@ export async function listLatestSession(ctx: OpsContext, bucket: string): Promis
   const { sessions } = groupSessions(objects);
   return sessions.length > 0 ? { sessions, orphans: [] } : listSessions(ctx, bucket);
 }
-
-/** Routes asked for by {@link listLatestSession} before the download starts, by client. */
-const earlyRoutes = new WeakMap<object, { bucket: string; route: Promise<RawRoute | undefined> }>();
 
 /** A session as listed to users and in `--list --json`. */
 export function summarizeSession(session: OutputSession): SessionSummary {
@@ -260,11 +254,7 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
     const temp = join(dirname(path), `.agentcore-${randomBytes(6).toString('hex')}.part`);
     temps.add(temp);
     try {
-      if (!getter) {
-        const s3 = ctx.aws().s3();
-        const early = earlyRoutes.get(s3);
-        getter = new ObjectGetter(s3, bucket, workers, plainGets, early?.bucket === bucket ? early.route : undefined);
-      }
+      getter ??= new ObjectGetter(ctx.aws().s3(), bucket, workers, plainGets);
       const bytes = await getter.download(file.key, temp, file.size, controller.signal);
       if (bytes !== file.size) throw new Error(`got ${bytes} bytes, expected ${file.size}`);
       await rename(temp, path);

@@ -5,7 +5,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { builtGetObjectRequest } from '../../src/aws/s3.js';
-import { encodeKeyPath, routeFor, routeFromRequest } from '../../src/aws/s3-get.js';
+import { encodeKeyPath, routeFromRequest } from '../../src/aws/s3-get.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const KEYS = [
@@ -55,17 +55,5 @@ describe('routeFromRequest', () => {
     expect(routeFromRequest({ ...request, headers: { ...headers, authorization: 'AWS4-ECDSA-P256-SHA256 Credential=AKID/20250101/s3/aws4_request, SignedHeaders=host, Signature=0' } }, KEYS[0]!)).toBeUndefined();
     expect(routeFromRequest({ ...request, headers: { ...headers, 'x-amz-s3session-token': 'token' } }, KEYS[0]!)).toBeUndefined();
     expect(routeFromRequest({ ...request, query: { ...request.query, versionId: 'v1' } }, KEYS[0]!)).toBeUndefined();
-  });
-});
-
-describe('routeFor', () => {
-  it.each([
-    ['virtual-hosted', { region: 'eu-west-1', credentials }],
-    ['path-style', { region: 'us-east-1', credentials, endpoint: 'http://127.0.0.1:4566', forcePathStyle: true }],
-  ])('%s: the route asked for with a sample key (download --latest asks before the listing is back) is the route of every key', async (_, config) => {
-    const s3 = new S3Client(config);
-    const early = await routeFor(s3, 'my-bucket', 'outputs/20250101_120000_ab12cd34/x');
-    expect(early).toBeDefined();
-    for (const key of KEYS) expect(early).toEqual(routeFromRequest(await builtGetObjectRequest(s3, 'my-bucket', key), key));
   });
 });
