@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { AwsClients } from '../aws/clients.js';
 import {
   CONFIG_FILE_NAME,
-  parseConfigFile,
   resolveConfig,
   settingsFromEnv,
   type ResolvedConfig,
@@ -79,7 +78,7 @@ export async function agentContext(flags: Pick<ContextFlags, 'json' | 'name' | '
 export async function createContext(flags: ContextFlags, env = process.env, cwd = process.cwd(), options: ContextOptions = {}): Promise<CommandContext> {
   const io = new IoHost({ json: flags.json, quiet: flags.quiet, env });
   const location = locateState(env, cwd);
-  const file = loadConfigFile(location.root);
+  const file = await loadConfigFile(location.root);
   const { json: _json, quiet: _quiet, ...settings } = flags;
   const config = resolveConfig({ file, env: settingsFromEnv(env), flags: settings });
   if (!config.region && options.regionFallback) {
@@ -176,7 +175,7 @@ export function requireRegion(config: ResolvedConfig): string {
   });
 }
 
-function loadConfigFile(cwd: string): Settings {
+async function loadConfigFile(cwd: string): Promise<Settings> {
   const path = join(cwd, CONFIG_FILE_NAME);
   if (!existsSync(path)) return {};
   let content: unknown;
@@ -187,5 +186,7 @@ function loadConfigFile(cwd: string): Settings {
   } catch (error) {
     throw new UsageError(`Cannot parse ${path}: ${(error as Error).message}`, { code: 'BAD_CONFIG' });
   }
+  // The schema (zod) is loaded only when there is a file to check (start-up time).
+  const { parseConfigFile } = await import('../core/config-file.js');
   return parseConfigFile(content, path);
 }

@@ -3,8 +3,7 @@
  * (`agentcore-claude.yaml`) → environment → flags, later layers winning. Pure: the caller reads
  * the file and the environment and passes them in.
  */
-import { z } from 'zod';
-import { UsageError } from './errors.js';
+import type { Settings } from './config-file.js';
 
 /** Name of the project config file looked up in the current directory (YAML or JSON content). */
 export const CONFIG_FILE_NAME = 'agentcore-claude.yaml';
@@ -27,30 +26,8 @@ export const ENVIRONMENT_VARIABLES = {
   AWS_PROFILE: 'profile',
 } as const satisfies Record<string, keyof Settings>;
 
-/** Settings that any layer may supply. All optional: defaults fill what is left. */
-export const settingsSchema = z
-  .object({
-    name: z.string().min(1).optional(),
-    stackName: z.string().min(1).optional(),
-    region: z.string().min(1).optional(),
-    profile: z.string().min(1).optional(),
-    model: z.string().min(1).optional(),
-    skills: z.string().min(1).optional(),
-    idleTimeout: z.union([z.string(), z.number()]).optional(),
-    maxLifetime: z.union([z.string(), z.number()]).optional(),
-    withApi: z.boolean().optional(),
-    gitTokenSecret: z.string().min(1).optional(),
-    /** What deploy deploys: `container` (arm64 image, default) or `code` (zip on AgentCore's managed Node.js runtime). */
-    artifact: z.enum(['container', 'code']).optional(),
-    /** Keep workspaces on AgentCore managed session storage (`filesystemConfigurations[].sessionStorage`). */
-    sessionStorage: z.boolean().optional(),
-    /** Default budget of a run in US dollars (the runtime's MAX_BUDGET_USD). */
-    maxBudgetUsd: z.number().positive().max(10_000).optional(),
-    /** Where the container image is built: `local` (Docker buildx, default) or `codebuild` (a CodeBuild project in the stack). */
-    build: z.enum(['local', 'codebuild']).optional(),
-  })
-  .strict();
-export type Settings = z.infer<typeof settingsSchema>;
+/** Settings that any layer may supply (validated by `config-file.ts` when read from the file). */
+export type { Settings } from './config-file.js';
 
 /** Where a resolved value came from; shown by `info` and in errors. */
 export type Source = 'flag' | 'env' | 'file' | 'default' | 'state';
@@ -78,24 +55,6 @@ export interface ResolvedConfig {
   build?: 'local' | 'codebuild';
   /** The layer each set value came from. */
   sources: Partial<Record<keyof Settings, Source>>;
-}
-
-/**
- * Validate the parsed content of the project config file.
- * @throws UsageError naming the file and the offending key.
- */
-export function parseConfigFile(content: unknown, path: string): Settings {
-  if (content === null || content === undefined) return {};
-  const parsed = settingsSchema.safeParse(content);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') || '(top level)';
-    throw new UsageError(`Invalid config file ${path}: ${where}: ${issue?.message ?? 'invalid'}`, {
-      hint: `Allowed keys: ${Object.keys(settingsSchema.shape).join(', ')}.`,
-      code: 'BAD_CONFIG',
-    });
-  }
-  return parsed.data;
 }
 
 /** Settings supplied by the environment (see {@link ENVIRONMENT_VARIABLES}). */

@@ -4,7 +4,7 @@
  * other command (flags override it). Schema only; finding, reading (with migration of the old
  * one-agent `deployment.json`) and writing live in `src/io/state-file.ts`.
  */
-import { z } from 'zod';
+import type { DeploymentState } from './state-schema.js';
 
 /** The project's directory of local state (also holds `invoke --local` workspaces). */
 export const STATE_DIR_NAME = '.agentcore-claude';
@@ -13,60 +13,7 @@ export const STATE_FILE_NAME = `${STATE_DIR_NAME}/deployments.json`;
 /** The one-agent state file of earlier versions, relative to the project root; read and migrated. */
 export const LEGACY_STATE_FILE_NAME = 'deployment.json';
 
-export const deploymentStateSchema = z.object({
-  /** Schema version of this file. */
-  version: z.literal(1),
-  name: z.string(),
-  region: z.string(),
-  account: z.string(),
-  stackName: z.string(),
-  bucket: z.string(),
-  repositoryUri: z.string(),
-  roleArn: z.string(),
-  imageTag: z.string(),
-  imageUri: z.string(),
-  model: z.string(),
-  runtime: z.object({
-    name: z.string(),
-    id: z.string(),
-    arn: z.string(),
-    version: z.string(),
-  }),
-  api: z
-    .object({
-      endpoint: z.string(),
-      keyId: z.string().optional(),
-    })
-    .optional(),
-  /** What the runtime runs: the container image, or a code zip (`location` is its s3:// URL). Absent in files written before `--artifact`: container. */
-  artifact: z
-    .object({
-      type: z.enum(['container', 'code']),
-      tag: z.string(),
-      location: z.string(),
-    })
-    .optional(),
-  /** Secrets Manager secret with the Git token the agent pushes with (deploy --git-token-secret). */
-  gitTokenSecretArn: z.string().optional(),
-  lifecycle: z
-    .object({
-      idleRuntimeSessionTimeout: z.number().optional(),
-      maxLifetime: z.number().optional(),
-    })
-    .optional(),
-  /** ISO-8601 timestamps. */
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type DeploymentState = z.infer<typeof deploymentStateSchema>;
-
-/** The state file: every deployment of the project, in the order they were first made. */
-export const stateFileSchema = z.object({
-  /** Schema version of this file (the old one-agent `deployment.json` was a record with `version: 1`). */
-  version: z.literal(2),
-  deployments: z.array(deploymentStateSchema),
-});
-export type StateFile = z.infer<typeof stateFileSchema>;
+export type { DeploymentState, StateFile } from './state-schema.js';
 
 /** True when two records are the same deployment: same agent name, region and account. */
 export function sameDeployment(a: Pick<DeploymentState, 'name' | 'region' | 'account'>, b: Pick<DeploymentState, 'name' | 'region' | 'account'>): boolean {

@@ -196,7 +196,13 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
       code: 'BAD_OUT_DIR',
     });
   }
-  const manifest: Manifest = await readManifest(out);
+  const sessionNames = [...new Set(jobs.map((j) => j.session))];
+  const [manifest, present] = await Promise.all([
+    readManifest(out),
+    Promise.all(sessionNames.map((name) => exists(localPathFor(out, name, [])))),
+  ]);
+  // A run whose folder is not there yet has no file to compare: one lstat instead of one per file.
+  const absent = new Set(sessionNames.filter((_, i) => !present[i]));
   const controller = new AbortController();
   // Every concurrent request and pipeline listens on this one signal.
   setMaxListeners(0, controller.signal);
@@ -239,7 +245,7 @@ async function runJobs(ctx: OpsContext, bucket: string, out: string, jobs: Job[]
   const one = async ({ session, file }: Job) => {
     const path = localPathFor(out, session, file.segments);
     const mkey = manifestKey(bucket, file.key);
-    if (await isUpToDate(path, file, manifest[mkey])) {
+    if (!absent.has(session) && (await isUpToDate(path, file, manifest[mkey]))) {
       summary.skipped += 1;
       return;
     }

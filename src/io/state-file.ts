@@ -9,15 +9,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE_NAME } from '../core/config.js';
 import { CliError, ExitCode } from '../core/errors.js';
-import {
-  LEGACY_STATE_FILE_NAME,
-  STATE_FILE_NAME,
-  deploymentStateSchema,
-  sameDeployment,
-  stateFileSchema,
-  type DeploymentState,
-  type StateFile,
-} from '../core/state.js';
+import { LEGACY_STATE_FILE_NAME, STATE_FILE_NAME, sameDeployment, type DeploymentState, type StateFile } from '../core/state.js';
 
 /** Where the project's state lives. */
 export interface StateLocation {
@@ -65,7 +57,7 @@ export function projectRoot(cwd: string): string {
 export async function loadDeployments(location: StateLocation, onMigrate?: (from: string, to: string) => void): Promise<DeploymentState[]> {
   const deployments = (await readStateFile(location.path))?.deployments ?? [];
   if (!location.legacyPath) return deployments;
-  const legacy = parseRecord(await readJson(location.legacyPath), location.legacyPath);
+  const legacy = await parseRecord(await readJson(location.legacyPath), location.legacyPath);
   if (!deployments.some((d) => sameDeployment(d, legacy))) deployments.push(legacy);
   await writeStateFile(location.path, { version: 2, deployments });
   const moved = join(dirname(location.legacyPath), 'deployment.migrated.json');
@@ -110,13 +102,16 @@ async function readStateFile(path: string): Promise<StateFile | undefined> {
   if (!existsSync(path)) return undefined;
   const json = await readJson(path);
   // $AGENTCORE_CLAUDE_STATE may name an old one-agent file: read it as one record.
-  if ((json as { version?: unknown })?.version === 1) return { version: 2, deployments: [parseRecord(json, path)] };
+  if ((json as { version?: unknown })?.version === 1) return { version: 2, deployments: [await parseRecord(json, path)] };
+  // The schema (zod) is loaded only when there is a file to check (start-up time).
+  const { stateFileSchema } = await import('../core/state-schema.js');
   const parsed = stateFileSchema.safeParse(json);
   if (!parsed.success) throw badState(path, parsed.error.issues[0]);
   return parsed.data;
 }
 
-function parseRecord(json: unknown, path: string): DeploymentState {
+async function parseRecord(json: unknown, path: string): Promise<DeploymentState> {
+  const { deploymentStateSchema } = await import('../core/state-schema.js');
   const parsed = deploymentStateSchema.safeParse(json);
   if (!parsed.success) throw badState(path, parsed.error.issues[0]);
   return parsed.data;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultStackName, parseConfigFile, resolveConfig, settingsFromEnv } from '../../src/core/config.js';
+import { defaultStackName, resolveConfig, settingsFromEnv } from '../../src/core/config.js';
+import { parseConfigFile } from '../../src/core/config-file.js';
 import { RUNTIME_NAME_PATTERN, STACK_NAME_PATTERN, repositoryNameForStack, sanitizeRuntimeName } from '../../src/core/runtime-name.js';
 import { UsageError } from '../../src/core/errors.js';
 
