@@ -23,7 +23,7 @@ function withCommon(command: Command): Command {
 }
 
 export function sessionsCommand(): Command {
-  const sessions = new Command('sessions').description('List or remove the runtime sessions saved in S3 (for `invoke --session`)');
+  const sessions = new Command('sessions').description('List, remove, stop or export runtime sessions (saved in S3 for `invoke --session`)');
 
   const list = withCommon(new Command('list').description('List saved sessions, most recent first')).action(async (flags: Flags) => {
     const { createContext } = await import('./context.js');
