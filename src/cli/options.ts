@@ -1,6 +1,7 @@
 /**
  * Options shared by the commands, so every command spells and documents them the same way.
  */
+import { MAX_BUDGET_USD_LIMIT } from '@agentcore-claude/protocol/limits';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 /** `--region`, `--profile`, `--name`, `--stack-name`: where the deployment lives. */
@@ -27,13 +28,15 @@ export function positiveInt(name: string) {
 }
 
 /**
- * A commander parser for a budget in US dollars: a number > 0 and at most 10,000 (the agent
- * server's `max_budget_usd` rule, container/src/payload.ts).
+ * A commander parser for a budget in US dollars: a number > 0 and at most
+ * {@link MAX_BUDGET_USD_LIMIT} (the protocol's `max_budget_usd` rule).
  */
 export function budgetUsd(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 10_000) throw new InvalidArgumentError(`${name} must be a number of US dollars greater than 0 and at most 10000, got "${value}".`);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_BUDGET_USD_LIMIT) {
+      throw new InvalidArgumentError(`${name} must be a number of US dollars greater than 0 and at most ${MAX_BUDGET_USD_LIMIT}, got "${value}".`);
+    }
     return n;
   };
 }

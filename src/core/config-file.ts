@@ -3,6 +3,7 @@
  * when a config file exists, so commands run without one never load zod (start-up time, issue 10).
  */
 import { z } from 'zod';
+import { MAX_BUDGET_USD_LIMIT } from '@agentcore-claude/protocol/limits';
 import { UsageError } from './errors.js';
 
 /** Settings that any layer may supply. All optional: defaults fill what is left. */
@@ -23,7 +24,7 @@ export const settingsSchema = z
     /** Keep workspaces on AgentCore managed session storage (`filesystemConfigurations[].sessionStorage`). */
     sessionStorage: z.boolean().optional(),
     /** Default budget of a run in US dollars (the runtime's MAX_BUDGET_USD). */
-    maxBudgetUsd: z.number().positive().max(10_000).optional(),
+    maxBudgetUsd: z.number().positive().max(MAX_BUDGET_USD_LIMIT).optional(),
     /** Where the container image is built: `local` (Docker buildx, default) or `codebuild` (a CodeBuild project in the stack). */
     build: z.enum(['local', 'codebuild']).optional(),
   })

@@ -27,6 +27,7 @@
  * `{"action": "export"}` writes the session's archive to S3 (no prompt).
  */
 import { z } from 'zod';
+import { MAX_BUDGET_USD_LIMIT } from './limits.js';
 import { baseRefProblem, modelIdProblem, refNameProblem, repoUrlProblem, textProblem } from './grammar.js';
 import { DEFAULT_PERMISSION_MODE, PERMISSION_MODE_ALIASES, PERMISSION_MODE_VALUES, PERMISSION_MODES, type PermissionMode } from './permission-modes.js';
 import { CLAUDE_CODE_TOOLS, DEFAULT_ALLOWED_TOOLS, MAX_ALLOWED_TOOLS, MAX_TOOL_ENTRY_CHARS, toolEntryProblem } from './tools.js';
@@ -72,8 +73,7 @@ export interface RepoSpec {
 }
 export const DEFAULT_MAX_TURNS = 50;
 export const MAX_TURNS_LIMIT = 1000;
-/** Largest accepted `max_budget_usd` (US dollars): a typo guard, not a policy. */
-export const MAX_BUDGET_USD_LIMIT = 10_000;
+export { MAX_BUDGET_USD_LIMIT } from './limits.js';
 /** Longest accepted prompt (characters); the body limit applies too. */
 export const MAX_PROMPT_CHARS = 200_000;
 
