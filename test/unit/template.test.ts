@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../src/core/template.js';
+import { CODE_KEY_PREFIX } from '../../src/core/code-artifact.js';
+import { BUILD_CONTEXT_PREFIX } from '../../src/core/codebuild.js';
+import { BRIDGE_KEY_PREFIX } from '../../src/engine/bridge-package.js';
 
 const text = readFileSync(new URL('../../templates/infrastructure.yaml', import.meta.url), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -92,6 +95,21 @@ describe('templates/infrastructure.yaml', () => {
     expect(metrics?.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'bedrock-agentcore' } });
     const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
     for (const statement of s3) expect(JSON.stringify(statement.Resource)).toContain('OutputBucket');
+  });
+
+  it('denies the agent (untrusted) writing or deleting what deploy runs as code: the code package, the Lambda bridge, the image build context', () => {
+    // The agent may write outputs/, sessions/, runs/ anywhere in the bucket, but deploy reuses an
+    // existing object at a content-addressed key (HeadObject, its current version): an agent that
+    // overwrote lambda/api-bridge-<tag>.zip would have its code run by the next deploy's Lambda.
+    const all = template.Resources.AgentCoreExecutionRole.Properties.Policies[0].PolicyDocument.Statement as Array<Record<string, unknown>>;
+    const denies = all.filter((s) => s.Effect === 'Deny') as Array<{ Action: string | string[]; Resource: unknown }>;
+    const denied = (action: string, prefix: string) =>
+      denies.some((s) => [s.Action].flat().includes(action) && [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify({ 'Fn::Sub': `\${OutputBucket.Arn}/${prefix}*` })));
+    const prefixes = [CODE_KEY_PREFIX, BRIDGE_KEY_PREFIX.slice(0, BRIDGE_KEY_PREFIX.indexOf('/') + 1), BUILD_CONTEXT_PREFIX];
+    expect(prefixes).toEqual(['code/', 'lambda/', 'image-context/']);
+    for (const prefix of prefixes) {
+      for (const action of ['s3:PutObject', 's3:DeleteObject']) expect(denied(action, prefix), `${action} on ${prefix}*`).toBe(true);
+    }
   });
 
   it('ends Resources and Outputs with the HTTP API marker comments', () => {
