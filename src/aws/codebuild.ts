@@ -19,6 +19,13 @@ export interface StartImageBuild {
   projectName: string;
   /** `bucket/key` of the build-context zip (the S3 source location format, no `s3://`). */
   sourceLocation: string;
+  /**
+   * The zip's S3 version id (StartBuild `sourceVersion`: "For Amazon S3: the version ID of the object
+   * that represents the build input ZIP file to use"), so the build reads the object deploy uploaded
+   * or checked, not whatever is at the key when the build reaches DOWNLOAD_SOURCE. Undefined in a
+   * bucket without versioning.
+   */
+  sourceVersion?: string;
   /** The content tag, passed as the build's IMAGE_TAG variable. */
   imageTag: string;
 }
@@ -37,6 +44,7 @@ export async function startImageBuild(clients: AwsClients, request: StartImageBu
         projectName: request.projectName,
         sourceTypeOverride: 'S3',
         sourceLocationOverride: request.sourceLocation,
+        ...(request.sourceVersion ? { sourceVersion: request.sourceVersion } : {}),
         environmentVariablesOverride: [{ name: 'IMAGE_TAG', value: request.imageTag, type: 'PLAINTEXT' }],
       }),
     );

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { followBuild, startImageBuild } from '../aws/codebuild.js';
 import { readStream, type StreamCursor } from '../aws/logs.js';
-import { objectExists, uploadFile } from '../aws/s3-code.js';
+import { headObject, uploadFile } from '../aws/s3-code.js';
 import { buildContextKey, buildFailedError, LOG_TAIL_LINES, phaseLines, type BuildStatusView } from '../core/codebuild.js';
 import { CliError } from '../core/errors.js';
 import { zipBuildContext } from '../io/build-context.js';
@@ -45,19 +45,23 @@ export function codeBuildStep(options: StepOptions): ApplyStep {
         });
       }
       const key = buildContextKey(image.tag);
-      await uploadContext(options, clients, bucket, key);
-      await runBuild(options, clients, { projectName, sourceLocation: `${bucket}/${key}`, imageTag: image.tag, imageUri: state.imageUri });
+      const sourceVersion = await uploadContext(options, clients, bucket, key);
+      await runBuild(options, clients, { projectName, sourceLocation: `${bucket}/${key}`, sourceVersion, imageTag: image.tag, imageUri: state.imageUri });
     },
   };
 }
 
-/** Zip the build context and upload it, unless the bucket already has this tag's zip (an earlier, failed build). */
-async function uploadContext(options: StepOptions, clients: AwsClients, bucket: string, key: string): Promise<void> {
+/**
+ * Zip the build context and upload it, unless the bucket already has this tag's zip (an earlier, failed build).
+ * @returns the version id of the zip to build (undefined in a bucket without versioning).
+ */
+async function uploadContext(options: StepOptions, clients: AwsClients, bucket: string, key: string): Promise<string | undefined> {
   const { io } = options;
   const location = `s3://${bucket}/${key}`;
-  if (await objectExists(clients.s3(), bucket, key)) {
+  const existing = await headObject(clients.s3(), bucket, key);
+  if (existing) {
     io.info(`Build context ${location} is already uploaded.`);
-    return;
+    return existing.versionId;
   }
   const work = await mkdtemp(join(tmpdir(), 'agentcore-claude-context-'));
   try {
@@ -65,8 +69,9 @@ async function uploadContext(options: StepOptions, clients: AwsClients, bucket: 
     const { files, bytes } = await zipBuildContext(options.contextDir, zipPath);
     const upload = io.progress(`Uploading the build context (${files} files, ${kib(bytes)} KiB) to ${location}…`);
     try {
-      await uploadFile(clients.s3(), bucket, key, zipPath, bytes, (loaded, total) => upload.update(`Uploading the build context to ${location}: ${kib(loaded)} / ${kib(total)} KiB…`));
+      const { versionId } = await uploadFile(clients.s3(), bucket, key, zipPath, bytes, (loaded, total) => upload.update(`Uploading the build context to ${location}: ${kib(loaded)} / ${kib(total)} KiB…`));
       upload.succeed(`Uploaded the build context (${files} files, ${kib(bytes)} KiB) to ${location}`);
+      return versionId;
     } catch (error) {
       upload.fail(`Upload of the build context to ${location} failed`);
       throw error;
@@ -80,7 +85,7 @@ async function uploadContext(options: StepOptions, clients: AwsClients, bucket: 
 async function runBuild(
   options: StepOptions,
   clients: AwsClients,
-  build: { projectName: string; sourceLocation: string; imageTag: string; imageUri: string },
+  build: { projectName: string; sourceLocation: string; sourceVersion?: string; imageTag: string; imageUri: string },
 ): Promise<void> {
   const { io } = options;
   const started = await startImageBuild(clients, build);

@@ -13,7 +13,7 @@ import { BedrockAgentCoreControlClient, GetAgentRuntimeCommand } from '@aws-sdk/
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContextTag } from '../../src/io/build-context.js';
 import { REPO_ROOT, runCli, spawnCli } from '../support/cli.js';
@@ -200,8 +200,29 @@ describe('deploy --build codebuild (built binary, moto_server, CodeBuild stand-i
       expect(build.status).toBe('IN_PROGRESS');
       expect(result.stderr).toContain(`Still running in AWS: CodeBuild build ${build.id}`);
       expect(result.stderr).toContain(`aws codebuild stop-build --id ${build.id}`);
+      // Nothing recorded as deployed: deployment.json still names the first image.
+      expect(readDeployment(dir).imageUri).toBe(`${repositoryUri}:${tag}`);
     } finally {
       codebuild.hold(false);
     }
+  }, 300_000);
+
+  it('the build is pinned to the S3 version of the zip deploy uploaded (StartBuild sourceVersion), not whatever is at the key later', async () => {
+    const { OutputBucketName: bucket } = await stackOutputs();
+    // What the template's VersioningConfiguration does on S3 (moto's CloudFormation ignores it).
+    await aws().s3.send(new PutBucketVersioningCommand({ Bucket: bucket!, VersioningConfiguration: { Status: 'Enabled' } }));
+    await appendFile(join(contextDir, 'src', 'main.ts'), '\n// changed again: a new content tag\n');
+    const newTag = await buildContextTag(contextDir);
+    codebuild.failWith({ phase: 'BUILD', lines: ['#7 failing on purpose: no runtime update on moto'] });
+    try {
+      const result = await deploy(['--yes', '--json']);
+      expect(result.exitCode, result.stderr as string).toBe(1);
+    } finally {
+      codebuild.failWith(undefined);
+    }
+    const uploaded = await aws().s3.send(new HeadObjectCommand({ Bucket: bucket!, Key: `image-context/${newTag}.zip` }));
+    expect(uploaded.VersionId).toBeTruthy();
+    const build = codebuild.builds.at(-1)!;
+    expect(build.request).toMatchObject({ sourceLocationOverride: `${bucket}/image-context/${newTag}.zip`, sourceVersion: uploaded.VersionId });
   }, 300_000);
 });

@@ -141,7 +141,9 @@ export async function startCodeBuildStandin(motoEndpoint: string, options: { pha
         const [bucket, key] = [location.slice(0, slash), location.slice(slash + 1)];
         let body: Uint8Array;
         try {
-          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          // StartBuild's sourceVersion, for an S3 source: the version id of the zip to build.
+          const version = build.request.sourceVersion === undefined ? {} : { VersionId: String(build.request.sourceVersion) };
+          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...version }));
           body = await object.Body!.transformToByteArray();
         } catch (error) {
           const message = `NoSuchKey: The specified key does not exist. for primary source and source version ${location}`;
