@@ -27,13 +27,23 @@ export async function readBuildContext(dir: string, options: { modes?: boolean }
   }
   const ignoreFile = join(dir, '.dockerignore');
   // The package is CommonJS with `factory.default = factory` for TypeScript's sake.
-  const matcher = dockerignore.default().add(existsSync(ignoreFile) ? await readFile(ignoreFile, 'utf8') : '');
+  const ignoreText = existsSync(ignoreFile) ? await readFile(ignoreFile, 'utf8') : '';
+  const matcher = dockerignore.default().add(ignoreText);
+  // Exceptions (`!pattern`): docker build still walks into an excluded directory when an exception
+  // pattern starts with that directory's path (moby pkg/archive TarWithOptions; BuildKit fsutil).
+  const exceptions = ignoreText
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('!'))
+    .map((line) => line.slice(1).trim().replace(/^\/+/, ''));
+  const hasExceptionBelow = (path: string) => exceptions.some((pattern) => `${pattern}/`.startsWith(`${path}/`));
   const files: ContextFile[] = [];
   const walk = async (relative: string): Promise<void> => {
     const entries = await readdir(join(dir, relative), { withFileTypes: true });
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
-      if (isAlwaysExcluded(path) || matcher.ignores(path)) continue;
+      if (isAlwaysExcluded(path)) continue;
+      if (matcher.ignores(path) && !(entry.isDirectory() && hasExceptionBelow(path))) continue;
       const mode = options.modes ? { mode: (await lstat(join(dir, path))).mode } : {};
       if (entry.isDirectory()) await walk(path);
       else if (entry.isSymbolicLink()) files.push({ path, content: `symlink:${await readlink(join(dir, path))}`, ...mode });

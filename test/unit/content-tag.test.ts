@@ -58,6 +58,17 @@ describe('readBuildContext', () => {
     expect(paths).toEqual(['.dockerignore', 'Dockerfile', 'link', 'src/server.ts']);
   });
 
+  it('re-includes a file that an exception (!) names inside an excluded directory, as docker build does', async () => {
+    // Docker walks into an excluded directory when the .dockerignore has exceptions, and sends the
+    // files an exception matches (Docker docs, "Build context" → ".dockerignore files", exceptions).
+    await writeFile(join(dir, '.dockerignore'), 'docs\n!docs/keep.txt\n');
+    await mkdir(join(dir, 'docs'));
+    await writeFile(join(dir, 'docs', 'keep.txt'), 'kept');
+    await writeFile(join(dir, 'docs', 'drop.txt'), 'dropped');
+    const paths = (await readBuildContext(dir)).map((f) => f.path).sort();
+    expect(paths).toEqual(['.dockerignore', 'Dockerfile', 'docs/keep.txt', 'notes.md', 'src/server.ts']);
+  });
+
   it('gives the same tag for the same sources and a new one when a file changes', async () => {
     const first = await buildContextTag(dir);
     expect(await buildContextTag(dir)).toBe(first);
