@@ -54,10 +54,17 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
   const signal = options.signal;
   if (signal?.aborted) throw abortReason(signal);
   let value: T | undefined;
-  const result = await createWaiter({ client: undefined, ...waiterConfiguration(options, defaults) }, undefined, async () => {
+  const configuration = waiterConfiguration(options, defaults);
+  const giveUpAt = Date.now() + configuration.maxWaitTime * 1000;
+  const result = await createWaiter({ client: undefined, ...configuration }, undefined, async () => {
     if (signal?.aborted) return { state: WaiterState.ABORTED };
     value = await check();
-    return { state: value === undefined ? WaiterState.RETRY : WaiterState.SUCCESS };
+    if (value !== undefined) return { state: WaiterState.SUCCESS };
+    // Less than one delay (or 500 ms) left: give up now. @smithy/util-waiter would instead sleep 0 ms
+    // between checks in its last 500 ms before maxWaitTime (its backoff returns `remaining - 500`,
+    // floored at 0), checking back to back until the deadline.
+    if (Date.now() + Math.max(configuration.minDelay * 1000, 500) >= giveUpAt) return { state: WaiterState.TIMEOUT };
+    return { state: WaiterState.RETRY };
   });
   if (result.state === WaiterState.SUCCESS) return value as T;
   if (result.state === WaiterState.ABORTED) throw abortReason(signal);

@@ -37,6 +37,18 @@ describe('waitUntil', () => {
     expect(checks).toBeLessThanOrEqual(3);
   });
 
+  it('near the deadline it gives up instead of checking back to back (the waiter sleeps 0 ms in its last 500 ms)', async () => {
+    let checks = 0;
+    const check = async () => {
+      checks += 1;
+      return undefined;
+    };
+    // A runtime wait (2-10 s delays) that starts with 1.5 s left of the deploy's --timeout: one
+    // check, one after the (shortened) first delay, then the timeout.
+    await expect(waitUntil(check, { deadline: Date.now() + 1500 }, { minDelay: 2, maxDelay: 10 }, timeout)).rejects.toThrow('timed out');
+    expect(checks).toBeLessThanOrEqual(3);
+  });
+
   it('an abort during a long delay ends the wait at once with the signal reason', async () => {
     const controller = new AbortController();
     const check = async () => {
