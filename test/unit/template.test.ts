@@ -110,6 +110,9 @@ describe('templates/infrastructure.yaml', () => {
     for (const prefix of prefixes) {
       for (const action of ['s3:PutObject', 's3:DeleteObject']) expect(denied(action, prefix), `${action} on ${prefix}*`).toBe(true);
     }
+    // Nor read the uploaded build context: files the image never copies (an .env) are in it.
+    expect(denied('s3:GetObject', BUILD_CONTEXT_PREFIX)).toBe(true);
+    expect(denied('s3:GetObject', 'outputs/')).toBe(false);
   });
 
   it('ends Resources and Outputs with the HTTP API marker comments', () => {
