@@ -43,7 +43,10 @@ export async function readBuildContext(dir: string, options: { modes?: boolean }
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (isAlwaysExcluded(path)) continue;
-      if (matcher.ignores(path) && !(entry.isDirectory() && hasExceptionBelow(path))) continue;
+      // The Dockerfile and .dockerignore are sent even when .dockerignore lists them (Docker docs,
+      // ".dockerignore files": "still sent to the daemon because it needs them to do its job").
+      const alwaysSent = path === 'Dockerfile' || path === '.dockerignore';
+      if (!alwaysSent && matcher.ignores(path) && !(entry.isDirectory() && hasExceptionBelow(path))) continue;
       const mode = options.modes ? { mode: (await lstat(join(dir, path))).mode } : {};
       if (entry.isDirectory()) await walk(path);
       else if (entry.isSymbolicLink()) files.push({ path, content: `symlink:${await readlink(join(dir, path))}`, ...mode });

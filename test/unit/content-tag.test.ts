@@ -69,6 +69,17 @@ describe('readBuildContext', () => {
     expect(paths).toEqual(['.dockerignore', 'Dockerfile', 'docs/keep.txt', 'notes.md', 'src/server.ts']);
   });
 
+  it('keeps the Dockerfile and .dockerignore even when .dockerignore lists them (docker still sends both), so a Dockerfile change makes a new tag', async () => {
+    // Docker docs, ".dockerignore files": you can exclude the Dockerfile and .dockerignore, and
+    // "these files are still sent to the daemon because it needs them to do its job".
+    await writeFile(join(dir, '.dockerignore'), 'Dockerfile\n.dockerignore\n*.md\n');
+    const paths = (await readBuildContext(dir)).map((f) => f.path).sort();
+    expect(paths).toEqual(['.dockerignore', 'Dockerfile', 'src/server.ts']);
+    const first = await buildContextTag(dir);
+    await writeFile(join(dir, 'Dockerfile'), 'FROM node:22\n');
+    expect(await buildContextTag(dir)).not.toBe(first);
+  });
+
   it('gives the same tag for the same sources and a new one when a file changes', async () => {
     const first = await buildContextTag(dir);
     expect(await buildContextTag(dir)).toBe(first);
