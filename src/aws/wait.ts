@@ -56,7 +56,11 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
   let value: T | undefined;
   const configuration = waiterConfiguration(options, defaults);
   const giveUpAt = Date.now() + configuration.maxWaitTime * 1000;
-  const result = await createWaiter({ client: undefined, ...configuration }, undefined, async () => {
+  // The deadline also ends a check still in flight (the waiter itself looks at it only between
+  // checks, and an SDK call has no request timeout by default): a timer signal beside Ctrl-C's.
+  const deadlineSignal = Number.isFinite(giveUpAt) ? AbortSignal.timeout(Math.max(giveUpAt - Date.now(), 1)) : undefined;
+  const stop = signal && deadlineSignal ? AbortSignal.any([signal, deadlineSignal]) : (signal ?? deadlineSignal);
+  const result = await createWaiter({ client: undefined, ...configuration, ...(stop ? { abortSignal: stop } : {}) }, undefined, async () => {
     if (signal?.aborted) return { state: WaiterState.ABORTED };
     value = await check();
     if (value !== undefined) return { state: WaiterState.SUCCESS };
@@ -67,7 +71,7 @@ export async function waitUntil<T>(check: () => Promise<T | undefined>, options:
     return { state: WaiterState.RETRY };
   });
   if (result.state === WaiterState.SUCCESS) return value as T;
-  if (result.state === WaiterState.ABORTED) throw abortReason(signal);
+  if (result.state === WaiterState.ABORTED && signal?.aborted) throw abortReason(signal);
   throw onTimeout();
 }
 

@@ -49,6 +49,11 @@ describe('waitUntil', () => {
     expect(checks).toBeLessThanOrEqual(3);
   });
 
+  it('a check that never answers (a stalled connection: the SDK has no request timeout) still ends at the deadline', async () => {
+    const never = () => new Promise<undefined>(() => undefined);
+    await expect(waitUntil(never, { deadline: Date.now() + 200 }, { minDelay: 2, maxDelay: 10 }, timeout)).rejects.toThrow('timed out');
+  });
+
   it('an abort during a long delay ends the wait at once with the signal reason', async () => {
     const controller = new AbortController();
     const check = async () => {
