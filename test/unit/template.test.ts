@@ -50,6 +50,15 @@ describe('templates/infrastructure.yaml', () => {
     const bucket = template.Resources.OutputBucket.Properties;
     expect(bucket.VersioningConfiguration.Status).toBe('Enabled');
     expect(bucket.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(30);
+    // Run data expires; deployed artifacts (code/, lambda/) never do while current, only their replaced versions.
+    const rules = bucket.LifecycleConfiguration.Rules as Array<{ Prefix?: string; ExpirationInDays?: number; NoncurrentVersionExpiration?: { NoncurrentDays: number } }>;
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined).map((r) => [r.Prefix, r.ExpirationInDays])).toEqual([
+      ['outputs/', 30],
+      ['sessions/', 30],
+      ['runs/', 30],
+      ['image-context/', 30],
+    ]);
+    expect(rules.filter((r) => r.Prefix === undefined).map((r) => [r.ExpirationInDays, r.NoncurrentVersionExpiration?.NoncurrentDays])).toEqual([[undefined, 30]]);
     expect(Object.values(bucket.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toHaveLength(1);
     const deny = template.Resources.OutputBucketPolicy.Properties.PolicyDocument.Statement[0];
