@@ -72,16 +72,21 @@ export function resolveTarget(config: ResolvedConfig, region: string, state?: De
 }
 
 /**
+ * `value` when it is one of `choices`, undefined when unset.
+ * @throws UsageError (with `code` and `hint`) for anything else, naming the flag and the choices.
+ */
+function validateChoice<T extends string>(value: string | undefined, choices: readonly T[], flag: string, hint: string, code: 'BAD_BUILD_MODE' | 'BAD_ARTIFACT'): T | undefined {
+  if (value === undefined) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be ${choices.join(' or ')}, got "${value}".`, { hint, code });
+}
+
+/**
  * The build mode, or undefined when none is set.
  * @throws UsageError for anything but `local` or `codebuild` (e.g. from AGENTCORE_CLAUDE_BUILD).
  */
 export function validateBuildMode(value: string | undefined): BuildMode | undefined {
-  if (value === undefined) return undefined;
-  if ((BUILD_MODES as readonly string[]).includes(value)) return value as BuildMode;
-  throw new UsageError(`--build must be local or codebuild, got "${value}".`, {
-    hint: 'local: Docker buildx on this machine; codebuild: a CodeBuild project in the stack builds and pushes the image (no Docker needed).',
-    code: 'BAD_BUILD_MODE',
-  });
+  return validateChoice(value, BUILD_MODES, '--build', 'local: Docker buildx on this machine; codebuild: a CodeBuild project in the stack builds and pushes the image (no Docker needed).', 'BAD_BUILD_MODE');
 }
 
 /**
@@ -89,12 +94,7 @@ export function validateBuildMode(value: string | undefined): BuildMode | undefi
  * @throws UsageError for anything but `container` or `code` (e.g. from AGENTCORE_CLAUDE_ARTIFACT).
  */
 export function validateArtifact(value: string | undefined): ArtifactType | undefined {
-  if (value === undefined) return undefined;
-  if ((ARTIFACT_TYPES as readonly string[]).includes(value)) return value as ArtifactType;
-  throw new UsageError(`--artifact must be container or code, got "${value}".`, {
-    hint: 'container: the linux/arm64 image (needs Docker with buildx); code: a zip on AgentCore\'s managed Node.js 22 runtime (no Docker).',
-    code: 'BAD_ARTIFACT',
-  });
+  return validateChoice(value, ARTIFACT_TYPES, '--artifact', 'container: the linux/arm64 image (needs Docker with buildx); code: a zip on AgentCore\'s managed Node.js 22 runtime (no Docker).', 'BAD_ARTIFACT');
 }
 
 /**
